@@ -1,0 +1,234 @@
+package dev.lambdaidempotency;
+
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.lambdaidempotency.internal.IdempotencyEngine;
+import dev.lambdaidempotency.internal.IdempotentRequestHandler;
+import dev.lambdaidempotency.internal.RequestKeys;
+import dev.lambdaidempotency.spi.IdempotencyMetricsSink;
+import dev.lambdaidempotency.spi.IdempotencyStore;
+import dev.lambdaidempotency.spi.IdempotencyTracer;
+import dev.lambdaidempotency.spi.ResultStore;
+import java.util.Objects;
+import java.util.regex.Pattern;
+
+/**
+ * Makes Lambda handlers and operations idempotent: the first successful outcome for a key is recorded and every
+ * repeat replays it instead of running again.
+ *
+ * <pre>{@code
+ * public class PaymentFunction implements RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent> {
+ *     private final RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent> handler =
+ *         Idempotency.builder()
+ *             .store(DynamoDbIdempotencyStore.builder().client(DynamoDbClient.create()).build())
+ *             .config(IdempotencyConfig.builder().keyHeader("Idempotency-Key").payloadPath("body").build())
+ *             .build()
+ *             .wrap(new PaymentHandler(), APIGatewayProxyResponseEvent.class);
+ *
+ *     public APIGatewayProxyResponseEvent handleRequest(APIGatewayProxyRequestEvent event, Context context) {
+ *         return handler.handleRequest(event, context);
+ *     }
+ * }
+ * }</pre>
+ *
+ * <p>Build one instance per configuration at init time (constructor or static initializer) and reuse it. Instances
+ * are immutable and thread-safe and share no state with each other: several differently configured instances may
+ * coexist in one JVM and share one store.
+ */
+public final class Idempotency {
+    private static final Pattern OPERATION_NAME = Pattern.compile("[A-Za-z0-9._:\\-]{1,140}");
+
+    private final IdempotencyConfig config;
+    private final IdempotencyEngine engine;
+    private final ObjectMapper mapper;
+    private final ObjectReader treeReader;
+    private final String scopePrefix;
+    private final String scope;
+    private final RequestKeys handlerKeys;
+    private final String keyDescription;
+
+    private Idempotency(Builder builder) {
+        this.config = builder.config != null ? builder.config : IdempotencyConfig.builder().build();
+        this.mapper = builder.objectMapper != null ? builder.objectMapper
+                : JsonMapper.builder().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
+        this.treeReader = mapper.reader().with(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
+        this.engine = new IdempotencyEngine(config, builder.store, builder.resultStore, builder.tracer,
+                builder.metrics);
+        this.scope = config.keyPrefix() == null ? config.functionName()
+                : config.functionName() + "#" + config.keyPrefix();
+        this.scopePrefix = scope + "#";
+        this.handlerKeys = new RequestKeys(scopePrefix, config.keyPaths(), config.payloadPath(),
+                config.maxKeyBytes(), mapper, treeReader);
+        this.keyDescription = config.keyPaths().isEmpty() ? "$ (the whole event)"
+                : String.join(" or ", config.keyPaths());
+    }
+
+    /**
+     * Starts building an instance.
+     *
+     * @return a new builder
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * The settings this instance was built with.
+     *
+     * @return the immutable configuration
+     */
+    public IdempotencyConfig config() {
+        return config;
+    }
+
+    /**
+     * Wraps {@code handler} so that it runs at most once per idempotency key found in its events (per the configured
+     * key selection); repeats get the first response, deserialized into {@code outputType}.
+     *
+     * <p>The returned handler throws {@link IdempotencyKeyException}, {@link IdempotencyInProgressException},
+     * {@link IdempotencyPayloadMismatchException}, {@link IdempotencyStoreException},
+     * {@link IdempotencyResultUnavailableException}, {@link IdempotencyRecordUnreadableException} or
+     * {@link IdempotencyClaimLostException}; whatever {@code handler} throws passes through unchanged, after its
+     * claim is released so that a retry can run.
+     *
+     * @param handler    the handler to protect
+     * @param outputType the response type (Jackson-serializable)
+     * @param <I>        event type
+     * @param <O>        response type
+     * @return the idempotent handler (thread-safe)
+     */
+    public <I, O> RequestHandler<I, O> wrap(RequestHandler<I, O> handler, Class<O> outputType) {
+        Objects.requireNonNull(handler, "handler");
+        Objects.requireNonNull(outputType, "outputType");
+        return new IdempotentRequestHandler<>(engine, handlerKeys, scope, keyDescription, config.missingKeyPolicy(),
+                codec(outputType), handler);
+    }
+
+    /**
+     * A named operation made idempotent with explicit keys (see {@link IdempotentOperation}); it shares this
+     * instance's store and settings but has its own key space.
+     *
+     * @param name       1-140 characters of {@code [A-Za-z0-9._:-]}, e.g. {@code charge}
+     * @param resultType the result type (Jackson-serializable)
+     * @param <T>        result type
+     * @return the operation (thread-safe; create it once)
+     */
+    public <T> IdempotentOperation<T> operation(String name, Class<T> resultType) {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(resultType, "resultType");
+        if (!OPERATION_NAME.matcher(name).matches()) {
+            throw new IllegalArgumentException("operation name must be 1-140 characters of [A-Za-z0-9._:-], was \""
+                    + name + "\"");
+        }
+        // '@' cannot occur in a function name or key prefix, so operation ids never collide with handler ids
+        RequestKeys keys = new RequestKeys(scopePrefix + "@" + name + "#", java.util.List.of(), null,
+                config.maxKeyBytes(), mapper, treeReader);
+        return new IdempotentOperation<>(engine, keys, scope + "@" + name, codec(resultType));
+    }
+
+    private <T> IdempotencyEngine.Codec<T> codec(Class<T> type) {
+        return new IdempotencyEngine.Codec<>(mapper.readerFor(type), mapper.writerFor(type));
+    }
+
+    @Override
+    public String toString() {
+        return "Idempotency[" + scope + "]";
+    }
+
+    /** Collects the parts of an {@link Idempotency}; only the store is required. Not thread-safe. */
+    public static final class Builder {
+        private IdempotencyStore store;
+        private ResultStore resultStore;
+        private IdempotencyConfig config;
+        private IdempotencyTracer tracer = IdempotencyTracer.NONE;
+        private IdempotencyMetricsSink metrics = IdempotencyMetricsSink.NONE;
+        private ObjectMapper objectMapper;
+
+        private Builder() {
+        }
+
+        /**
+         * Sets where records live (required).
+         *
+         * @param store e.g. {@code DynamoDbIdempotencyStore}
+         * @return this builder
+         */
+        public Builder store(IdempotencyStore store) {
+            this.store = Objects.requireNonNull(store, "store");
+            return this;
+        }
+
+        /**
+         * Sets where results larger than {@link IdempotencyConfig#offloadThresholdBytes()} go. Without one, results
+         * that do not fit in a record are recorded as unavailable (repeats are refused, never run again).
+         *
+         * @param resultStore e.g. {@code S3ResultStore}, or {@code null} for none (default)
+         * @return this builder
+         */
+        public Builder resultStore(ResultStore resultStore) {
+            this.resultStore = resultStore;
+            return this;
+        }
+
+        /**
+         * Sets the settings.
+         *
+         * @param config default {@code IdempotencyConfig.builder().build()}
+         * @return this builder
+         */
+        public Builder config(IdempotencyConfig config) {
+            this.config = Objects.requireNonNull(config, "config");
+            return this;
+        }
+
+        /**
+         * Sets the lifecycle tracer.
+         *
+         * @param tracer default {@link IdempotencyTracer#NONE}; see {@code XRayIdempotencyTracer}
+         * @return this builder
+         */
+        public Builder tracer(IdempotencyTracer tracer) {
+            this.tracer = Objects.requireNonNull(tracer, "tracer");
+            return this;
+        }
+
+        /**
+         * Sets where per-invocation metrics go.
+         *
+         * @param metrics default {@link IdempotencyMetricsSink#NONE}; see {@code EmfMetricsSink}
+         * @return this builder
+         */
+        public Builder metrics(IdempotencyMetricsSink metrics) {
+            this.metrics = Objects.requireNonNull(metrics, "metrics");
+            return this;
+        }
+
+        /**
+         * Sets the Jackson mapper for events and results (to share the application's modules and settings).
+         *
+         * @param objectMapper default: a plain mapper ignoring unknown properties
+         * @return this builder
+         */
+        public Builder objectMapper(ObjectMapper objectMapper) {
+            this.objectMapper = Objects.requireNonNull(objectMapper, "objectMapper");
+            return this;
+        }
+
+        /**
+         * Builds the instance.
+         *
+         * @return a new, thread-safe instance
+         * @throws IllegalStateException    when no store was set
+         * @throws IllegalArgumentException when the default configuration cannot be built (no function name)
+         */
+        public Idempotency build() {
+            if (store == null) {
+                throw new IllegalStateException("store is required: Idempotency.builder().store(...)");
+            }
+            return new Idempotency(this);
+        }
+    }
+}

@@ -1,0 +1,339 @@
+package dev.lambdaidempotency;
+
+import dev.lambdaidempotency.internal.Environment;
+import dev.lambdaidempotency.internal.JsonSelector;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.regex.Pattern;
+
+/**
+ * Immutable settings of an {@link Idempotency} instance. Build one with {@link #builder()}:
+ *
+ * <pre>{@code
+ * IdempotencyConfig config = IdempotencyConfig.builder()
+ *     .keyHeader("Idempotency-Key")     // or .keyPath("body.orderId"); default: the whole event
+ *     .payloadPath("body")              // reject a reused key whose body differs
+ *     .recordTtl(Duration.ofHours(24))
+ *     .build();
+ * }</pre>
+ *
+ * @param functionName          scope of every record id; defaults to {@code AWS_LAMBDA_FUNCTION_NAME}
+ * @param keyPrefix             optional extra scope (lets one function keep several independent key spaces),
+ *                              or {@code null}
+ * @param keyPaths              where the key is found in the event, tried in order (first present wins); empty
+ *                              means the whole event
+ * @param payloadPath           the part of the event whose hash must match on repeats ({@code ""} for the whole
+ *                              event), or {@code null} when payload validation is off
+ * @param missingKeyPolicy      what to do with an event that has no key
+ * @param recordTtl             how long a completed record replays (the table's TTL attribute)
+ * @param inProgressLease       how long a claim is held when there is no Lambda context to derive it from
+ * @param maxKeyBytes           largest accepted canonical key selected by a path (whole-event keys are exempt)
+ * @param localCacheSize        completed records kept in memory per execution environment; 0 turns it off
+ * @param offloadThresholdBytes results larger than this go to the result store, when one is configured
+ * @param clock                 the time source
+ */
+public record IdempotencyConfig(String functionName, String keyPrefix, List<String> keyPaths,
+        String payloadPath, MissingKeyPolicy missingKeyPolicy, Duration recordTtl, Duration inProgressLease,
+        int maxKeyBytes, int localCacheSize, int offloadThresholdBytes, Clock clock) {
+
+    /** Default {@link #recordTtl()}: one hour. */
+    public static final Duration DEFAULT_RECORD_TTL = Duration.ofHours(1);
+    /** Default {@link #inProgressLease()}: five minutes. */
+    public static final Duration DEFAULT_IN_PROGRESS_LEASE = Duration.ofMinutes(5);
+    /** Default {@link #maxKeyBytes()}: 1 KiB. */
+    public static final int DEFAULT_MAX_KEY_BYTES = 1024;
+    /** Default {@link #offloadThresholdBytes()}: 32 KiB (see docs/decisions.md for the cost reasoning). */
+    public static final int DEFAULT_OFFLOAD_THRESHOLD_BYTES = 32 * 1024;
+
+    private static final Pattern SCOPE_PART = Pattern.compile("[A-Za-z0-9._:\\-]{1,140}");
+
+    /** Validates and freezes the settings. */
+    public IdempotencyConfig {
+        functionName = requireScopePart("functionName", functionName);
+        if (keyPrefix != null) {
+            keyPrefix = requireScopePart("keyPrefix", keyPrefix);
+        }
+        keyPaths = List.copyOf(Objects.requireNonNull(keyPaths, "keyPaths"));
+        keyPaths.forEach(JsonSelector::parse);
+        if (payloadPath != null) {
+            JsonSelector.parse(payloadPath);
+        }
+        Objects.requireNonNull(missingKeyPolicy, "missingKeyPolicy");
+        requirePositive("recordTtl", recordTtl);
+        requirePositive("inProgressLease", inProgressLease);
+        if (maxKeyBytes < 1) {
+            throw new IllegalArgumentException("maxKeyBytes must be positive, was " + maxKeyBytes);
+        }
+        if (localCacheSize < 0) {
+            throw new IllegalArgumentException("localCacheSize must not be negative, was " + localCacheSize);
+        }
+        if (offloadThresholdBytes < 0) {
+            throw new IllegalArgumentException("offloadThresholdBytes must not be negative, was "
+                    + offloadThresholdBytes);
+        }
+        Objects.requireNonNull(clock, "clock");
+    }
+
+    /**
+     * A builder with the documented defaults, reading {@code AWS_LAMBDA_FUNCTION_NAME} and
+     * {@code IDEMPOTENCY_RECORD_TTL_SECONDS} from the process environment.
+     *
+     * @return a new builder
+     */
+    public static Builder builder() {
+        return new Builder(Environment.system());
+    }
+
+    /**
+     * A builder with the documented defaults, reading settings from {@code environment} instead of the process
+     * environment (for tests and local runners).
+     *
+     * @param environment variable names to values
+     * @return a new builder
+     */
+    public static Builder builder(Map<String, String> environment) {
+        return new Builder(Environment.of(environment));
+    }
+
+    /**
+     * Whether a repeat's payload is compared with the first request's.
+     *
+     * @return true when payload validation is on
+     */
+    public boolean validatesPayload() {
+        return payloadPath != null;
+    }
+
+    private static String requireScopePart(String name, String value) {
+        if (value == null) {
+            throw new IllegalArgumentException(name + " is required (set it, or AWS_LAMBDA_FUNCTION_NAME when "
+                    + "running outside Lambda)");
+        }
+        if (!SCOPE_PART.matcher(value).matches()) {
+            throw new IllegalArgumentException(name + " must be 1-140 characters of [A-Za-z0-9._:-], was \""
+                    + value + "\"");
+        }
+        return value;
+    }
+
+    private static void requirePositive(String name, Duration value) {
+        Objects.requireNonNull(value, name);
+        if (value.isNegative() || value.isZero()) {
+            throw new IllegalArgumentException(name + " must be positive, was " + value);
+        }
+    }
+
+    /** Collects settings; {@link #build()} validates them. Not thread-safe. */
+    public static final class Builder {
+        private String functionName;
+        private String keyPrefix;
+        private List<String> keyPaths = List.of();
+        private String payloadPath;
+        private MissingKeyPolicy missingKeyPolicy = MissingKeyPolicy.REJECT;
+        private Duration recordTtl = DEFAULT_RECORD_TTL;
+        private Duration inProgressLease = DEFAULT_IN_PROGRESS_LEASE;
+        private int maxKeyBytes = DEFAULT_MAX_KEY_BYTES;
+        private int localCacheSize;
+        private int offloadThresholdBytes = DEFAULT_OFFLOAD_THRESHOLD_BYTES;
+        private Clock clock = Clock.systemUTC();
+
+        private Builder(Environment environment) {
+            this.functionName = environment.get(Environment.FUNCTION_NAME);
+            String ttl = environment.get(Environment.RECORD_TTL_SECONDS);
+            if (ttl != null) {
+                try {
+                    this.recordTtl = Duration.ofSeconds(Long.parseLong(ttl.trim()));
+                } catch (NumberFormatException e) {
+                    throw new IllegalArgumentException(Environment.RECORD_TTL_SECONDS
+                            + " must be a whole number of seconds, was \"" + ttl + "\"", e);
+                }
+            }
+        }
+
+        /**
+         * Sets the scope of record ids, so that functions can share one table.
+         *
+         * @param functionName 1-140 characters of {@code [A-Za-z0-9._:-]}; default {@code AWS_LAMBDA_FUNCTION_NAME}
+         * @return this builder
+         */
+        public Builder functionName(String functionName) {
+            this.functionName = functionName;
+            return this;
+        }
+
+        /**
+         * Adds a user-chosen part to the scope of record ids.
+         *
+         * @param keyPrefix 1-140 characters of {@code [A-Za-z0-9._:-]}, or {@code null} for none (default)
+         * @return this builder
+         */
+        public Builder keyPrefix(String keyPrefix) {
+            this.keyPrefix = keyPrefix;
+            return this;
+        }
+
+        /**
+         * Takes the key from a path into the event: dot-separated field names with optional {@code [index]}
+         * suffixes, e.g. {@code orderId}, {@code detail.order.id}, {@code items[0].sku}. A JSON string met on the
+         * way (an API Gateway {@code body}) is parsed as JSON, so {@code body.orderId} works. Under
+         * {@code headers} and {@code multiValueHeaders} names match case-insensitively.
+         *
+         * @param path the path; {@code ""} or {@code "$"} selects the whole event
+         * @return this builder
+         * @throws IllegalArgumentException when the path is malformed
+         */
+        public Builder keyPath(String path) {
+            JsonSelector.parse(path);
+            this.keyPaths = List.of(path);
+            return this;
+        }
+
+        /**
+         * Takes the key from an HTTP header, matched case-insensitively, in {@code headers} or (the first value)
+         * in {@code multiValueHeaders}, as API Gateway and ALB events carry them.
+         *
+         * @param headerName e.g. {@code Idempotency-Key}
+         * @return this builder
+         */
+        public Builder keyHeader(String headerName) {
+            Objects.requireNonNull(headerName, "headerName");
+            if (headerName.isBlank() || headerName.contains(".") || headerName.contains("[")) {
+                throw new IllegalArgumentException("headerName must be a plain header name, was \"" + headerName
+                        + "\"");
+            }
+            this.keyPaths = List.of("headers." + headerName, "multiValueHeaders." + headerName + "[0]");
+            return this;
+        }
+
+        /**
+         * Uses the whole event as the key (the default).
+         *
+         * @return this builder
+         */
+        public Builder keyWholeEvent() {
+            this.keyPaths = List.of();
+            return this;
+        }
+
+        /**
+         * Turns payload validation on for the part of the event at {@code path} (same syntax as
+         * {@link #keyPath(String)}; a JSON-string value such as an API Gateway {@code body} is compared as parsed,
+         * canonical JSON).
+         *
+         * @param path the path; {@code ""} or {@code "$"} validates the whole event
+         * @return this builder
+         */
+        public Builder payloadPath(String path) {
+            JsonSelector.parse(path);
+            this.payloadPath = path;
+            return this;
+        }
+
+        /**
+         * Turns payload validation on ({@link #payloadPath(String)} with the whole event) or off (the default).
+         * The whole event suits direct and SQS-style invocations; for API Gateway events validate {@code body},
+         * since request ids and timestamps differ on every retry.
+         *
+         * @param enabled whether to validate
+         * @return this builder
+         */
+        public Builder validatePayload(boolean enabled) {
+            this.payloadPath = enabled ? "" : null;
+            return this;
+        }
+
+        /**
+         * Sets what to do with events that carry no key.
+         *
+         * @param policy default {@link MissingKeyPolicy#REJECT}
+         * @return this builder
+         */
+        public Builder missingKeyPolicy(MissingKeyPolicy policy) {
+            this.missingKeyPolicy = policy;
+            return this;
+        }
+
+        /**
+         * Sets how long a completed record replays.
+         *
+         * @param ttl positive; default 1 hour, or {@code IDEMPOTENCY_RECORD_TTL_SECONDS}
+         * @return this builder
+         */
+        public Builder recordTtl(Duration ttl) {
+            this.recordTtl = ttl;
+            return this;
+        }
+
+        /**
+         * Sets how long a claim is held when no Lambda {@code Context} gives the remaining time (explicit-key
+         * operations called without a context, local runs). Inside Lambda the claim lasts exactly as long as the
+         * invocation may still run.
+         *
+         * @param lease positive; default 5 minutes
+         * @return this builder
+         */
+        public Builder inProgressLease(Duration lease) {
+            this.inProgressLease = lease;
+            return this;
+        }
+
+        /**
+         * Sets the largest canonical key, in bytes, accepted from a key path or header.
+         *
+         * @param maxKeyBytes positive; default 1024
+         * @return this builder
+         */
+        public Builder maxKeyBytes(int maxKeyBytes) {
+            this.maxKeyBytes = maxKeyBytes;
+            return this;
+        }
+
+        /**
+         * Keeps up to {@code size} completed inline records in memory, so repeats reaching the same execution
+         * environment replay with no store request. Entries honour the record expiry.
+         *
+         * @param size 0 (default) turns the cache off
+         * @return this builder
+         */
+        public Builder localCacheSize(int size) {
+            this.localCacheSize = size;
+            return this;
+        }
+
+        /**
+         * Sets the serialized size above which results go to the result store (when one is configured).
+         *
+         * @param bytes default 32 KiB
+         * @return this builder
+         */
+        public Builder offloadThresholdBytes(int bytes) {
+            this.offloadThresholdBytes = bytes;
+            return this;
+        }
+
+        /**
+         * Sets the time source (tests inject a fixed or stepping clock).
+         *
+         * @param clock default {@link Clock#systemUTC()}
+         * @return this builder
+         */
+        public Builder clock(Clock clock) {
+            this.clock = clock;
+            return this;
+        }
+
+        /**
+         * Validates the settings and freezes them.
+         *
+         * @return the immutable configuration
+         * @throws IllegalArgumentException naming the first invalid setting
+         */
+        public IdempotencyConfig build() {
+            return new IdempotencyConfig(functionName, keyPrefix, keyPaths, payloadPath, missingKeyPolicy,
+                    recordTtl, inProgressLease, maxKeyBytes, localCacheSize, offloadThresholdBytes, clock);
+        }
+    }
+}

@@ -1,0 +1,19 @@
+package dev.lambdaidempotency;
+
+/**
+ * The operation already completed, but its result cannot be returned: it was never stored (too large with no
+ * result store, or the store failed after the operation succeeded), or the stored copy is missing or corrupt. The
+ * operation is <em>not</em> run again, because its effect already happened.
+ */
+public final class IdempotencyResultUnavailableException extends IdempotencyException {
+    private static final long serialVersionUID = 1L;
+
+    /**
+     * @param message  why the result is unavailable
+     * @param recordId the hashed record id
+     * @param cause    the underlying failure, or {@code null}
+     */
+    public IdempotencyResultUnavailableException(String message, String recordId, Throwable cause) {
+        super(message, recordId, cause);
+    }
+}

@@ -1,0 +1,91 @@
+package dev.lambdaidempotency;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import dev.lambdaidempotency.internal.IdempotencyEngine;
+import dev.lambdaidempotency.internal.RequestKeys;
+
+/**
+ * One named operation, made idempotent with an explicit key: a payment call inside a bigger handler, one record of
+ * an SQS batch. Obtain it from {@link Idempotency#operation(String, Class)} once (at init), then:
+ *
+ * <pre>{@code
+ * Receipt receipt = charge.call("order-" + order.id(), order, context, () -> payments.charge(order));
+ * }</pre>
+ *
+ * <p>Records are scoped by function name, the configured key prefix and the operation name, so operations never
+ * collide with each other or with wrapped handlers. This class is immutable and thread-safe.
+ *
+ * @param <T> the result type, serialized with Jackson for replay
+ */
+public final class IdempotentOperation<T> {
+    private final IdempotencyEngine engine;
+    private final RequestKeys keys;
+    private final String scope;
+    private final IdempotencyEngine.Codec<T> codec;
+
+    IdempotentOperation(IdempotencyEngine engine, RequestKeys keys, String scope, IdempotencyEngine.Codec<T> codec) {
+        this.engine = engine;
+        this.keys = keys;
+        this.scope = scope;
+        this.codec = codec;
+    }
+
+    /**
+     * The body of an operation.
+     *
+     * @param <T> result type
+     * @param <E> the checked exception it may throw (use {@link RuntimeException} for none)
+     */
+    @FunctionalInterface
+    public interface Action<T, E extends Exception> {
+        /**
+         * Performs the operation.
+         *
+         * @return the result
+         * @throws E the operation's own failure, passed through unchanged
+         */
+        T run() throws E;
+    }
+
+    /**
+     * Runs {@code action} unless an earlier call with the same key completed; then returns that call's result.
+     *
+     * @param key     the caller's key (hashed before storage; at most {@code maxKeyBytes} canonical bytes)
+     * @param payload what a repeat must match (any Jackson-serializable value), or {@code null} for no validation
+     * @param context the Lambda context, which bounds the claim to the invocation's remaining time; {@code null}
+     *                outside Lambda (the configured lease applies)
+     * @param action  the operation
+     * @param <E>     the operation's checked exception
+     * @return the live or replayed result
+     * @throws E                                    what the action throws, unchanged (its claim is released)
+     * @throws IdempotencyKeyException              when the key is null, blank or too large
+     * @throws IdempotencyInProgressException       when another call holds the key
+     * @throws IdempotencyPayloadMismatchException  when the key was used with another payload
+     * @throws IdempotencyStoreException            when the store fails before the action runs
+     * @throws IdempotencyResultUnavailableException when the operation completed but its result is unavailable
+     * @throws IdempotencyRecordUnreadableException when the stored record or result cannot be decoded
+     * @throws IdempotencyClaimLostException        when the claim was taken over before the result was recorded
+     */
+    public <E extends Exception> T call(String key, Object payload, Context context, Action<T, E> action) throws E {
+        RequestKeys.Keys derived = keys.fromExplicit(key, payload);
+        return engine.execute(scope, derived.recordId(), derived.payloadHash(), context, codec, action::run);
+    }
+
+    /**
+     * {@link #call(String, Object, Context, Action)} with no payload validation and no Lambda context.
+     *
+     * @param key    the caller's key
+     * @param action the operation
+     * @param <E>    the operation's checked exception
+     * @return the live or replayed result
+     * @throws E what the action throws, unchanged
+     */
+    public <E extends Exception> T call(String key, Action<T, E> action) throws E {
+        return call(key, null, null, action);
+    }
+
+    @Override
+    public String toString() {
+        return "IdempotentOperation[" + scope + "]";
+    }
+}

@@ -1,0 +1,325 @@
+package dev.lambdaidempotency.dynamodb;
+
+import dev.lambdaidempotency.IdempotencyClaimLostException;
+import dev.lambdaidempotency.IdempotencyStoreException;
+import dev.lambdaidempotency.internal.Environment;
+import dev.lambdaidempotency.spi.ClaimResult;
+import dev.lambdaidempotency.spi.IdempotencyRecord;
+import dev.lambdaidempotency.spi.IdempotencyStore;
+import dev.lambdaidempotency.spi.RecordStatus;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.function.Supplier;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
+import software.amazon.awssdk.services.dynamodb.model.BillingMode;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.CreateTableRequest;
+import software.amazon.awssdk.services.dynamodb.model.DeleteItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
+import software.amazon.awssdk.services.dynamodb.model.KeyType;
+import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.PutItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.ResourceInUseException;
+import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
+import software.amazon.awssdk.services.dynamodb.model.UpdateTimeToLiveRequest;
+
+/**
+ * Idempotency records in a DynamoDB table with a string partition key and TTL on the expiry attribute.
+ *
+ * <pre>{@code
+ * IdempotencyStore store = DynamoDbIdempotencyStore.builder()
+ *     .client(DynamoDbClient.create())
+ *     .tableName("idempotency")          // default: IDEMPOTENCY_TABLE, else "idempotency"
+ *     .build();
+ * }</pre>
+ *
+ * <p>Requests per invocation: a first execution costs a claim ({@code PutItem}) and a completion ({@code PutItem});
+ * a replay costs the refused claim alone, whose {@code ALL_OLD} answer carries the stored record; a failed handler
+ * costs the claim and one {@code DeleteItem}. This class is immutable and thread-safe.
+ */
+public final class DynamoDbIdempotencyStore implements IdempotencyStore {
+    /** Default table name when neither the builder nor {@code IDEMPOTENCY_TABLE} sets one. */
+    public static final String DEFAULT_TABLE_NAME = "idempotency";
+    /** DynamoDB's item size limit, in bytes. */
+    public static final int ITEM_SIZE_LIMIT = 400 * 1024;
+    private static final int ATTRIBUTE_OVERHEAD = 2048;
+
+    private final DynamoDbClient client;
+    private final String tableName;
+    private final RecordAttributes attributes;
+    private final RecordCodec codec;
+
+    private DynamoDbIdempotencyStore(Builder builder) {
+        this.client = builder.client != null ? builder.client : DynamoDbClient.create();
+        this.tableName = builder.tableName;
+        this.attributes = builder.attributes;
+        this.codec = new RecordCodec(attributes);
+    }
+
+    /**
+     * Starts a builder, reading {@code IDEMPOTENCY_TABLE} from the process environment for the default table name.
+     *
+     * @return a new builder
+     */
+    public static Builder builder() {
+        return new Builder(Environment.system());
+    }
+
+    /**
+     * The table this store writes to.
+     *
+     * @return the table name
+     */
+    public String tableName() {
+        return tableName;
+    }
+
+    /**
+     * The attribute names this store uses.
+     *
+     * @return the attribute names
+     */
+    public RecordAttributes attributes() {
+        return attributes;
+    }
+
+    @Override
+    public ClaimResult claim(IdempotencyRecord claim, Instant now) {
+        PutItemRequest request = codec.claimRequest(tableName, claim, now);
+        try {
+            PutItemResponse response = call("claim (PutItem)", claim.id(), () -> client.putItem(request));
+            return new ClaimResult.Claimed(response.hasAttributes() && !response.attributes().isEmpty()
+                    ? codec.decodeLeniently(response.attributes()) : null);
+        } catch (ConditionalCheckFailedException refused) {
+            if (!refused.hasItem() || refused.item().isEmpty()) {
+                throw new IdempotencyStoreException("claim of " + claim.id() + " was refused but DynamoDB returned "
+                        + "no record", claim.id(), true, refused);
+            }
+            IdempotencyRecord existing = codec.decode(refused.item());
+            if (existing.status() == RecordStatus.IN_PROGRESS && existing.ownerToken().equals(claim.ownerToken())) {
+                return new ClaimResult.Claimed(null); // our own claim: a retried request whose first try was applied
+            }
+            return new ClaimResult.Existing(existing);
+        }
+    }
+
+    @Override
+    public void complete(IdempotencyRecord completed) {
+        PutItemRequest request = codec.completeRequest(tableName, completed);
+        try {
+            call("completion (PutItem)", completed.id(), () -> client.putItem(request));
+        } catch (ConditionalCheckFailedException refused) {
+            IdempotencyRecord current = refused.hasItem() && !refused.item().isEmpty()
+                    ? codec.decodeLeniently(refused.item()) : null;
+            if (current != null && current.status() == RecordStatus.COMPLETED
+                    && current.ownerToken().equals(completed.ownerToken())) {
+                return; // already applied by an earlier attempt of this same write
+            }
+            throw new IdempotencyClaimLostException(current == null
+                    ? "the claim on " + completed.id() + " was removed before its result could be recorded"
+                    : "the claim on " + completed.id() + " is now held by another invocation (status "
+                            + current.status() + "); its record was left untouched", completed.id());
+        }
+    }
+
+    @Override
+    public void release(String id, String ownerToken) {
+        DeleteItemRequest request = codec.releaseRequest(tableName, id, ownerToken);
+        try {
+            call("release (DeleteItem)", id, () -> client.deleteItem(request));
+        } catch (ConditionalCheckFailedException refused) {
+            if (!refused.hasItem() || refused.item().isEmpty()) {
+                return; // already gone: nothing to release
+            }
+            throw new IdempotencyClaimLostException("the claim on " + id + " is now held by another invocation; "
+                    + "its record was left untouched", id);
+        }
+    }
+
+    @Override
+    public int maxInlineResultBytes() {
+        return ITEM_SIZE_LIMIT - ATTRIBUTE_OVERHEAD;
+    }
+
+    /**
+     * Creates the table (on-demand, string partition key) with TTL on the expiry attribute, if it does not exist,
+     * and waits until it is active. Meant for tests and local runs; production tables come from infrastructure
+     * code (see the SAM template).
+     */
+    public void createTableIfMissing() {
+        try {
+            client.createTable(CreateTableRequest.builder()
+                    .tableName(tableName)
+                    .billingMode(BillingMode.PAY_PER_REQUEST)
+                    .attributeDefinitions(AttributeDefinition.builder().attributeName(attributes.key())
+                            .attributeType(ScalarAttributeType.S).build())
+                    .keySchema(KeySchemaElement.builder().attributeName(attributes.key()).keyType(KeyType.HASH)
+                            .build())
+                    .build());
+        } catch (ResourceInUseException exists) {
+            return;
+        }
+        client.waiter().waitUntilTableExists(b -> b.tableName(tableName));
+        client.updateTimeToLive(UpdateTimeToLiveRequest.builder().tableName(tableName)
+                .timeToLiveSpecification(s -> s.attributeName(attributes.expiry()).enabled(true)).build());
+    }
+
+    private <R> R call(String what, String id, Supplier<R> request) {
+        try {
+            return request.get();
+        } catch (ConditionalCheckFailedException expected) {
+            throw expected;
+        } catch (SdkException e) {
+            throw new IdempotencyStoreException("DynamoDB " + what + " for " + id + " on table " + tableName
+                    + " failed: " + e.getMessage(), id, isRetryable(e), e);
+        }
+    }
+
+    private static boolean isRetryable(SdkException e) {
+        if (e.retryable()) {
+            return true;
+        }
+        if (e instanceof AwsServiceException service) {
+            return service.isThrottlingException() || service.statusCode() >= 500;
+        }
+        return !(e instanceof AwsServiceException);
+    }
+
+    @Override
+    public String toString() {
+        return "DynamoDbIdempotencyStore[" + tableName + "]";
+    }
+
+    /**
+     * The names of the record's attributes. Defaults: {@code id}, {@code status}, {@code expiration} (epoch seconds,
+     * the TTL attribute), {@code in_progress_expiration} (epoch millis), {@code validation}, {@code owner},
+     * {@code data}, {@code result_pointer}, {@code result_unavailable}.
+     *
+     * @param key                the partition key (string)
+     * @param status             {@code IN_PROGRESS} or {@code COMPLETED}
+     * @param expiry             record expiry in epoch seconds; enable the table's TTL on it
+     * @param inProgressExpiry   claim expiry in epoch milliseconds
+     * @param payloadHash        SHA-256 of the validated payload
+     * @param owner              the claim's owner token (fence)
+     * @param data               the inline result (JSON string)
+     * @param resultPointer      the offloaded result's location (map)
+     * @param resultUnavailable  why a completed record has no result
+     */
+    public record RecordAttributes(String key, String status, String expiry, String inProgressExpiry,
+            String payloadHash, String owner, String data, String resultPointer, String resultUnavailable) {
+
+        /** The default attribute names. */
+        public static final RecordAttributes DEFAULTS = new RecordAttributes("id", "status", "expiration",
+                "in_progress_expiration", "validation", "owner", "data", "result_pointer", "result_unavailable");
+
+        /** Validates that every name is present, non-blank and distinct. */
+        public RecordAttributes {
+            String[] all = {key, status, expiry, inProgressExpiry, payloadHash, owner, data, resultPointer,
+                    resultUnavailable};
+            java.util.Set<String> seen = new java.util.HashSet<>();
+            for (String name : all) {
+                if (name == null || name.isBlank()) {
+                    throw new IllegalArgumentException("attribute names must not be blank");
+                }
+                if (!seen.add(name)) {
+                    throw new IllegalArgumentException("attribute name \"" + name + "\" is used twice");
+                }
+            }
+        }
+
+        /**
+         * A copy with another partition key name.
+         *
+         * @param name attribute name
+         * @return new names
+         */
+        public RecordAttributes withKey(String name) {
+            return new RecordAttributes(name, status, expiry, inProgressExpiry, payloadHash, owner, data,
+                    resultPointer, resultUnavailable);
+        }
+
+        /**
+         * A copy with another expiry (TTL) attribute name.
+         *
+         * @param name attribute name
+         * @return new names
+         */
+        public RecordAttributes withExpiry(String name) {
+            return new RecordAttributes(key, status, name, inProgressExpiry, payloadHash, owner, data,
+                    resultPointer, resultUnavailable);
+        }
+
+        /**
+         * A copy with another inline-data attribute name.
+         *
+         * @param name attribute name
+         * @return new names
+         */
+        public RecordAttributes withData(String name) {
+            return new RecordAttributes(key, status, expiry, inProgressExpiry, payloadHash, owner, name,
+                    resultPointer, resultUnavailable);
+        }
+    }
+
+    /** Collects the store's settings. Not thread-safe. */
+    public static final class Builder {
+        private DynamoDbClient client;
+        private String tableName;
+        private RecordAttributes attributes = RecordAttributes.DEFAULTS;
+
+        private Builder(Environment environment) {
+            String fromEnvironment = environment.get(Environment.TABLE);
+            this.tableName = fromEnvironment != null ? fromEnvironment : DEFAULT_TABLE_NAME;
+        }
+
+        /**
+         * Sets the client (recommended: one built at init, with a lightweight HTTP client).
+         *
+         * @param client default {@code DynamoDbClient.create()}
+         * @return this builder
+         */
+        public Builder client(DynamoDbClient client) {
+            this.client = Objects.requireNonNull(client, "client");
+            return this;
+        }
+
+        /**
+         * Sets the table.
+         *
+         * @param tableName default {@code IDEMPOTENCY_TABLE}, else {@value #DEFAULT_TABLE_NAME}
+         * @return this builder
+         */
+        public Builder tableName(String tableName) {
+            Objects.requireNonNull(tableName, "tableName");
+            if (!tableName.matches("[A-Za-z0-9_.\\-]{3,255}")) {
+                throw new IllegalArgumentException("tableName must be 3-255 characters of [A-Za-z0-9_.-], was \""
+                        + tableName + "\"");
+            }
+            this.tableName = tableName;
+            return this;
+        }
+
+        /**
+         * Sets the attribute names.
+         *
+         * @param attributes default {@link RecordAttributes#DEFAULTS}
+         * @return this builder
+         */
+        public Builder attributes(RecordAttributes attributes) {
+            this.attributes = Objects.requireNonNull(attributes, "attributes");
+            return this;
+        }
+
+        /**
+         * Builds the store.
+         *
+         * @return a new, thread-safe store
+         */
+        public DynamoDbIdempotencyStore build() {
+            return new DynamoDbIdempotencyStore(this);
+        }
+    }
+}

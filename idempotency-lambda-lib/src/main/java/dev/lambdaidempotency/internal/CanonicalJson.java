@@ -1,0 +1,193 @@
+package dev.lambdaidempotency.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.Iterator;
+
+/**
+ * SHA-256 of a JSON value in canonical form, streamed into the digest without building the text: object members
+ * sorted by name (UTF-16 order), no insignificant whitespace, strings escaped minimally, numbers by value
+ * ({@code 1}, {@code 1.0} and {@code 1e0} are equal; a number never equals a string). The canonical form differs
+ * from RFC 8785 only in number spelling, which no caller can observe.
+ */
+public final class CanonicalJson {
+    private static final HexFormat HEX = HexFormat.of();
+
+    private CanonicalJson() {
+    }
+
+    /**
+     * A canonical digest and the length of the canonical text it covers.
+     *
+     * @param hex    lowercase hex SHA-256
+     * @param length bytes of canonical UTF-8 hashed
+     */
+    public record Digest(String hex, long length) {
+    }
+
+    /**
+     * Hashes {@code node} in canonical form.
+     *
+     * @param node any JSON value
+     * @return its digest
+     */
+    public static Digest sha256(JsonNode node) {
+        Sink sink = new Sink();
+        write(node, sink);
+        return sink.finish();
+    }
+
+    /**
+     * Hashes raw bytes (for values that are not JSON, such as a non-JSON body).
+     *
+     * @param bytes the bytes
+     * @return lowercase hex SHA-256
+     */
+    public static String sha256(byte[] bytes) {
+        return HEX.formatHex(newDigest().digest(bytes));
+    }
+
+    static MessageDigest newDigest() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required of every Java platform", e);
+        }
+    }
+
+    private static void write(JsonNode node, Sink out) {
+        switch (node.getNodeType()) {
+            case OBJECT -> {
+                String[] names = new String[node.size()];
+                int n = 0;
+                for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
+                    names[n++] = it.next();
+                }
+                Arrays.sort(names, 0, n);
+                out.ascii('{');
+                for (int i = 0; i < n; i++) {
+                    if (i > 0) {
+                        out.ascii(',');
+                    }
+                    out.string(names[i]);
+                    out.ascii(':');
+                    write(node.get(names[i]), out);
+                }
+                out.ascii('}');
+            }
+            case ARRAY -> {
+                out.ascii('[');
+                for (int i = 0; i < node.size(); i++) {
+                    if (i > 0) {
+                        out.ascii(',');
+                    }
+                    write(node.get(i), out);
+                }
+                out.ascii(']');
+            }
+            case STRING -> out.string(node.textValue());
+            case NUMBER -> out.number(node);
+            case BOOLEAN -> out.text(node.booleanValue() ? "true" : "false");
+            case BINARY -> out.string(node.asText());
+            case NULL, MISSING -> out.text("null");
+            case POJO -> out.string(node.asText());
+        }
+    }
+
+    /** Buffers canonical UTF-8 into the digest. */
+    private static final class Sink {
+        private final MessageDigest digest = newDigest();
+        private final byte[] buffer = new byte[512];
+        private int used;
+        private long length;
+
+        void ascii(char c) {
+            if (used == buffer.length) {
+                flush();
+            }
+            buffer[used++] = (byte) c;
+        }
+
+        void text(String ascii) {
+            for (int i = 0; i < ascii.length(); i++) {
+                ascii(ascii.charAt(i));
+            }
+        }
+
+        void number(JsonNode node) {
+            BigDecimal value;
+            if (node.isIntegralNumber() && node.canConvertToLong()) {
+                text(Long.toString(node.longValue()));
+                return;
+            } else if (node.isBigDecimal() || node.isBigInteger() || node.isIntegralNumber()) {
+                value = node.decimalValue();
+            } else {
+                double d = node.doubleValue();
+                if (Double.isNaN(d) || Double.isInfinite(d)) {
+                    string(Double.toString(d));
+                    return;
+                }
+                value = BigDecimal.valueOf(d);
+            }
+            if (value.signum() == 0) {
+                ascii('0');
+                return;
+            }
+            BigDecimal stripped = value.stripTrailingZeros();
+            text(stripped.scale() <= 0 && stripped.precision() - stripped.scale() <= 19
+                    ? stripped.toBigIntegerExact().toString() : stripped.toString());
+        }
+
+        void string(String s) {
+            ascii('"');
+            for (int i = 0; i < s.length(); i++) {
+                char c = s.charAt(i);
+                if (c == '"' || c == '\\') {
+                    ascii('\\');
+                    ascii(c);
+                } else if (c < 0x20) {
+                    switch (c) {
+                        case '\b' -> text("\\b");
+                        case '\f' -> text("\\f");
+                        case '\n' -> text("\\n");
+                        case '\r' -> text("\\r");
+                        case '\t' -> text("\\t");
+                        default -> text(String.format("\\u%04x", (int) c));
+                    }
+                } else if (c < 0x80) {
+                    ascii(c);
+                } else {
+                    int end = i + 1;
+                    while (end < s.length() && s.charAt(end) >= 0x80) {
+                        end++;
+                    }
+                    bytes(s.substring(i, end).getBytes(StandardCharsets.UTF_8));
+                    i = end - 1;
+                }
+            }
+            ascii('"');
+        }
+
+        private void bytes(byte[] b) {
+            flush();
+            digest.update(b);
+            length += b.length;
+        }
+
+        private void flush() {
+            digest.update(buffer, 0, used);
+            length += used;
+            used = 0;
+        }
+
+        Digest finish() {
+            flush();
+            return new Digest(HEX.formatHex(digest.digest()), length);
+        }
+    }
+}

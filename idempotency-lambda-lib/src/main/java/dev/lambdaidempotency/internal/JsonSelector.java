@@ -1,0 +1,157 @@
+package dev.lambdaidempotency.internal;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.node.MissingNode;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * A compiled path into a JSON tree: dot-separated field names with optional {@code [index]} suffixes. Descending
+ * into a string parses it as JSON (API Gateway's {@code body}); under {@code headers}/{@code multiValueHeaders} field
+ * names match case-insensitively. Immutable and thread-safe.
+ */
+public final class JsonSelector {
+    private static final JsonSelector ROOT = new JsonSelector("", List.of());
+
+    private final String expression;
+    private final List<Step> steps;
+
+    private JsonSelector(String expression, List<Step> steps) {
+        this.expression = expression;
+        this.steps = steps;
+    }
+
+    /**
+     * Compiles {@code expression}.
+     *
+     * @param expression {@code ""} or {@code "$"} for the root, else e.g. {@code body.order.id} or {@code a[0].b}
+     * @return the selector
+     * @throws IllegalArgumentException when the expression is malformed
+     */
+    public static JsonSelector parse(String expression) {
+        Objects.requireNonNull(expression, "path");
+        String path = expression.trim();
+        if (path.isEmpty() || path.equals("$")) {
+            return ROOT;
+        }
+        if (path.startsWith("$.")) {
+            path = path.substring(2);
+        }
+        List<Step> steps = new ArrayList<>();
+        String previousField = null;
+        for (String segment : path.split("\\.", -1)) {
+            int bracket = segment.indexOf('[');
+            String field = bracket < 0 ? segment : segment.substring(0, bracket);
+            if (field.isEmpty()) {
+                throw malformed(expression, "empty field name");
+            }
+            boolean headerLike = previousField != null && (previousField.equalsIgnoreCase("headers")
+                    || previousField.equalsIgnoreCase("multiValueHeaders"));
+            steps.add(new Step(field, -1, headerLike));
+            previousField = field;
+            String rest = bracket < 0 ? "" : segment.substring(bracket);
+            while (!rest.isEmpty()) {
+                int close = rest.indexOf(']');
+                if (!rest.startsWith("[") || close < 2) {
+                    throw malformed(expression, "expected [index] after '" + field + "'");
+                }
+                int index;
+                try {
+                    index = Integer.parseInt(rest.substring(1, close));
+                } catch (NumberFormatException e) {
+                    throw malformed(expression, "index must be a non-negative integer");
+                }
+                if (index < 0) {
+                    throw malformed(expression, "index must be a non-negative integer");
+                }
+                steps.add(new Step(null, index, false));
+                rest = rest.substring(close + 1);
+            }
+        }
+        return new JsonSelector(expression, List.copyOf(steps));
+    }
+
+    private static IllegalArgumentException malformed(String expression, String why) {
+        return new IllegalArgumentException("malformed path \"" + expression + "\": " + why);
+    }
+
+    /**
+     * Whether this selects the whole tree.
+     *
+     * @return true for the root selector
+     */
+    public boolean isRoot() {
+        return steps.isEmpty();
+    }
+
+    /**
+     * Selects from {@code root}.
+     *
+     * @param root   the event as a tree
+     * @param reader parses JSON strings met on the way
+     * @return the selected node, or {@link MissingNode} when a step finds nothing
+     * @throws UnreadableJsonException when a string on the path is not JSON
+     */
+    public JsonNode select(JsonNode root, ObjectReader reader) throws UnreadableJsonException {
+        JsonNode node = root;
+        String where = "$";
+        for (Step step : steps) {
+            if (node == null || node.isMissingNode() || node.isNull()) {
+                return MissingNode.getInstance();
+            }
+            if (node.isTextual()) {
+                node = parseEmbedded(node.textValue(), where, reader);
+            }
+            node = step.apply(node);
+            where = step.field != null ? where + "." + step.field : where + "[" + step.index + "]";
+        }
+        return node == null ? MissingNode.getInstance() : node;
+    }
+
+    static JsonNode parseEmbedded(String text, String where, ObjectReader reader) throws UnreadableJsonException {
+        try {
+            return reader.readTree(text);
+        } catch (JsonProcessingException e) {
+            throw new UnreadableJsonException(where + " is a string that is not valid JSON", e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return expression.isEmpty() ? "$" : expression;
+    }
+
+    private record Step(String field, int index, boolean caseInsensitive) {
+        JsonNode apply(JsonNode node) {
+            if (field == null) {
+                return node.isArray() ? node.get(index) : null;
+            }
+            if (!node.isObject()) {
+                return null;
+            }
+            JsonNode exact = node.get(field);
+            if (exact != null || !caseInsensitive) {
+                return exact;
+            }
+            for (Map.Entry<String, JsonNode> entry : node.properties()) {
+                if (entry.getKey().equalsIgnoreCase(field)) {
+                    return entry.getValue();
+                }
+            }
+            return null;
+        }
+    }
+
+    /** A string on the selector's path is not JSON. */
+    public static final class UnreadableJsonException extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        UnreadableJsonException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+}

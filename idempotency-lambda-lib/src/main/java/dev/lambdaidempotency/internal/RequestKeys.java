@@ -1,0 +1,172 @@
+package dev.lambdaidempotency.internal;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.node.NullNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import dev.lambdaidempotency.IdempotencyKeyException;
+import dev.lambdaidempotency.IdempotencyKeyException.Reason;
+import java.util.List;
+
+/**
+ * Turns an event (or an explicit key) into a scoped record id and a payload hash. Everything that does not depend
+ * on the event is fixed at construction. Immutable and thread-safe.
+ */
+public final class RequestKeys {
+    private final String idPrefix;
+    private final List<JsonSelector> keySelectors;
+    private final JsonSelector payloadSelector;
+    private final int maxKeyBytes;
+    private final ObjectMapper mapper;
+    private final ObjectReader treeReader;
+
+    /**
+     * The id and payload hash of one request.
+     *
+     * @param recordId    scoped, hashed record id
+     * @param payloadHash hash of the validated payload, or {@code null}
+     */
+    public record Keys(String recordId, String payloadHash) {
+    }
+
+    /**
+     * @param idPrefix        the scope, ending in {@code #}
+     * @param keyPaths        where the key is (first present wins); empty for the whole event
+     * @param payloadPath     what to validate, or {@code null}
+     * @param maxKeyBytes     largest canonical key accepted from a path
+     * @param mapper          turns events into trees
+     * @param treeReader      parses JSON strings met on a path (floats as BigDecimal, exact)
+     */
+    public RequestKeys(String idPrefix, List<String> keyPaths, String payloadPath, int maxKeyBytes,
+            ObjectMapper mapper, ObjectReader treeReader) {
+        this.idPrefix = idPrefix;
+        this.keySelectors = keyPaths.stream().map(JsonSelector::parse).toList();
+        JsonSelector payload = payloadPath == null ? null : JsonSelector.parse(payloadPath);
+        // validating the very value that is the key can never detect a mismatch: skip the work
+        this.payloadSelector = payload != null && payload.isRoot() && keySelectors.isEmpty() ? null : payload;
+        this.maxKeyBytes = maxKeyBytes;
+        this.mapper = mapper;
+        this.treeReader = treeReader;
+    }
+
+    /**
+     * Derives the keys of an event.
+     *
+     * @param event the handler's input
+     * @param where describes the key selection for error messages
+     * @return the keys, or {@code null} when the event has no key
+     * @throws IdempotencyKeyException when the event cannot be read or the key is too large
+     */
+    public Keys fromEvent(Object event, String where) {
+        JsonNode tree = toTree(event);
+        JsonNode keyNode;
+        JsonNode payloadNode;
+        try {
+            keyNode = selectKey(tree);
+            payloadNode = payloadSelector == null ? null : payloadSelector.select(tree, treeReader);
+        } catch (JsonSelector.UnreadableJsonException e) {
+            throw new IdempotencyKeyException(Reason.UNREADABLE_EVENT, "cannot read the idempotency key at "
+                    + where + ": " + e.getMessage(), e);
+        }
+        if (isAbsent(keyNode)) {
+            return null;
+        }
+        CanonicalJson.Digest key = digest(keyNode);
+        if (!keySelectors.isEmpty()) {
+            requireSize(key, where);
+        }
+        String payloadHash = payloadNode == null ? null : digest(payloadNode).hex();
+        return new Keys(idPrefix + key.hex(), payloadHash);
+    }
+
+    /**
+     * Derives the keys of an explicit-key call.
+     *
+     * @param key     the caller's key
+     * @param payload what to validate, or {@code null} for no validation
+     * @return the keys
+     * @throws IdempotencyKeyException when the key is missing, blank or too large
+     */
+    public Keys fromExplicit(String key, Object payload) {
+        if (key == null || key.isBlank()) {
+            throw new IdempotencyKeyException(Reason.MISSING, "the idempotency key must not be null or blank", null);
+        }
+        CanonicalJson.Digest digest = CanonicalJson.sha256(TextNode.valueOf(key));
+        requireSize(digest, "the explicit key");
+        String payloadHash = payload == null ? null : CanonicalJson.sha256(toTree(payload)).hex();
+        return new Keys(idPrefix + digest.hex(), payloadHash);
+    }
+
+    private JsonNode selectKey(JsonNode tree) throws JsonSelector.UnreadableJsonException {
+        if (keySelectors.isEmpty()) {
+            return tree;
+        }
+        JsonNode found = null;
+        for (JsonSelector selector : keySelectors) {
+            found = selector.select(tree, treeReader);
+            if (!isAbsent(found)) {
+                return found;
+            }
+        }
+        return found;
+    }
+
+    private void requireSize(CanonicalJson.Digest key, String where) {
+        if (key.length() > maxKeyBytes) {
+            throw new IdempotencyKeyException(Reason.TOO_LARGE, "the idempotency key at " + where + " is "
+                    + key.length() + " bytes; at most " + maxKeyBytes + " are accepted (maxKeyBytes)", null);
+        }
+    }
+
+    private JsonNode toTree(Object event) {
+        if (event == null) {
+            return NullNode.getInstance();
+        }
+        if (event instanceof JsonNode node) {
+            return node;
+        }
+        if (event instanceof CharSequence text) {
+            return TextNode.valueOf(text.toString());
+        }
+        try {
+            return mapper.valueToTree(event);
+        } catch (IllegalArgumentException e) {
+            throw new IdempotencyKeyException(Reason.UNREADABLE_EVENT, "an event of type "
+                    + event.getClass().getName() + " cannot be read as JSON: " + e.getMessage(), e);
+        }
+    }
+
+    /** A JSON text (an API Gateway body, say) is compared as canonical JSON; any other string as itself. */
+    private CanonicalJson.Digest digest(JsonNode node) {
+        if (node.isTextual() && looksLikeJsonContainer(node.textValue())) {
+            try {
+                return CanonicalJson.sha256(treeReader.readTree(node.textValue()));
+            } catch (JsonProcessingException notJson) {
+                return CanonicalJson.sha256(node);
+            }
+        }
+        return CanonicalJson.sha256(node);
+    }
+
+    private static boolean looksLikeJsonContainer(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (!Character.isWhitespace(c)) {
+                return c == '{' || c == '[';
+            }
+        }
+        return false;
+    }
+
+    static boolean isAbsent(JsonNode node) {
+        if (node == null || node.isMissingNode() || node.isNull()) {
+            return true;
+        }
+        if (node.isTextual()) {
+            return node.textValue().isBlank();
+        }
+        return node.isContainerNode() && node.isEmpty();
+    }
+}

@@ -1,0 +1,21 @@
+package dev.lambdaidempotency.spi;
+
+/**
+ * Receives one {@link InvocationMetrics} per idempotent invocation. The CloudWatch Embedded Metric Format
+ * implementation lives in {@code dev.lambdaidempotency.metrics}. Implementations must be thread-safe and must not
+ * throw.
+ */
+@FunctionalInterface
+public interface IdempotencyMetricsSink {
+
+    /** A sink that drops everything. */
+    IdempotencyMetricsSink NONE = metrics -> {
+    };
+
+    /**
+     * Records the metrics of one invocation.
+     *
+     * @param metrics what happened
+     */
+    void record(InvocationMetrics metrics);
+}

@@ -1,0 +1,65 @@
+package dev.lambdaidempotency.spi;
+
+import java.time.Instant;
+
+/**
+ * Persistence of idempotency records: a claim, then exactly one of complete or release.
+ *
+ * <p>Implementations must be thread-safe and atomic per record: of any number of concurrent claims on the same id,
+ * at most one succeeds. Every failure to reach the store is reported as
+ * {@link dev.lambdaidempotency.IdempotencyStoreException} with the cause attached.
+ */
+public interface IdempotencyStore {
+
+    /**
+     * Atomically writes {@code claim} (an {@link RecordStatus#IN_PROGRESS} record) if the id is free: no record, an
+     * expired record ({@code expiresAt} before {@code now}), or an in-progress record whose
+     * {@code inProgressExpiresAt} is before {@code now}. Otherwise returns the record that blocked the claim, read in
+     * the same request.
+     *
+     * <p>A claim that the store already holds with the same owner token (a retried request whose first attempt was
+     * applied) counts as {@link ClaimResult.Claimed}.
+     *
+     * @param claim the in-progress record to write
+     * @param now   the current time, as the caller's clock sees it
+     * @return whether the caller owns the record, or what blocks it
+     * @throws dev.lambdaidempotency.IdempotencyStoreException      when the store cannot be reached or refuses
+     * @throws dev.lambdaidempotency.IdempotencyRecordUnreadableException when the blocking record cannot be decoded
+     */
+    ClaimResult claim(IdempotencyRecord claim, Instant now);
+
+    /**
+     * Replaces the caller's in-progress claim with {@code completed}, in one write, only if the stored record is
+     * still {@link RecordStatus#IN_PROGRESS} and carries {@code completed.ownerToken()} (the fence).
+     *
+     * <p>If the store already holds exactly this completion (a retried request whose first attempt was applied), the
+     * call succeeds.
+     *
+     * @param completed the completed record (same id and owner token as the claim)
+     * @throws dev.lambdaidempotency.IdempotencyClaimLostException when another owner holds the record, or it is gone
+     * @throws dev.lambdaidempotency.IdempotencyStoreException     when the store cannot be reached or refuses
+     */
+    void complete(IdempotencyRecord completed);
+
+    /**
+     * Deletes the caller's in-progress claim so that a retry can run, only if the stored record is still
+     * {@link RecordStatus#IN_PROGRESS} and carries {@code ownerToken}. A record that is already gone counts as
+     * released.
+     *
+     * @param id         the record id
+     * @param ownerToken the caller's claim token
+     * @throws dev.lambdaidempotency.IdempotencyClaimLostException when another owner holds the record
+     * @throws dev.lambdaidempotency.IdempotencyStoreException     when the store cannot be reached or refuses
+     */
+    void release(String id, String ownerToken);
+
+    /**
+     * The largest serialized result, in UTF-8 bytes, that fits inside a record next to its other attributes. Larger
+     * results go to a {@link ResultStore}, or are recorded as unavailable when none is configured.
+     *
+     * @return the limit; unlimited by default
+     */
+    default int maxInlineResultBytes() {
+        return Integer.MAX_VALUE;
+    }
+}
