@@ -4,6 +4,7 @@ import com.amazonaws.xray.AWSXRayRecorder;
 import com.amazonaws.xray.interceptors.TracingInterceptor;
 import java.util.Objects;
 import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttribute;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.http.SdkHttpRequest;
@@ -25,6 +26,9 @@ import software.amazon.awssdk.http.SdkHttpRequest;
  * {@code com.amazonaws:aws-xray-recorder-sdk-aws-sdk-v2} on the classpath. This class is thread-safe.
  */
 public final class XRaySdkInterceptor implements ExecutionInterceptor {
+    private static final ExecutionAttribute<Boolean> TRACED =
+            new ExecutionAttribute<>("dev.lambdaidempotency.xray.Traced");
+
     private final XRayIdempotencyTracer guard;
     private final TracingInterceptor delegate;
 
@@ -47,28 +51,40 @@ public final class XRaySdkInterceptor implements ExecutionInterceptor {
     public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
         if (guard.isTracing()) {
             delegate.beforeExecution(context, attributes);
+            attributes.putAttribute(TRACED, Boolean.TRUE);
         }
     }
 
-    // The remaining hooks act only on the subsegment beforeExecution stored in the attributes, if any.
+    // The remaining hooks run only for calls that beforeExecution traced: the X-Ray SDK's own hooks (2.20.0) fail
+    // with a NullPointerException when no subsegment was stored in the attributes.
 
     @Override
     public SdkHttpRequest modifyHttpRequest(Context.ModifyHttpRequest context, ExecutionAttributes attributes) {
-        return delegate.modifyHttpRequest(context, attributes);
+        return traced(attributes) ? delegate.modifyHttpRequest(context, attributes) : context.httpRequest();
     }
 
     @Override
     public void beforeTransmission(Context.BeforeTransmission context, ExecutionAttributes attributes) {
-        delegate.beforeTransmission(context, attributes);
+        if (traced(attributes)) {
+            delegate.beforeTransmission(context, attributes);
+        }
     }
 
     @Override
     public void afterExecution(Context.AfterExecution context, ExecutionAttributes attributes) {
-        delegate.afterExecution(context, attributes);
+        if (traced(attributes)) {
+            delegate.afterExecution(context, attributes);
+        }
     }
 
     @Override
     public void onExecutionFailure(Context.FailedExecution context, ExecutionAttributes attributes) {
-        delegate.onExecutionFailure(context, attributes);
+        if (traced(attributes)) {
+            delegate.onExecutionFailure(context, attributes);
+        }
+    }
+
+    private static boolean traced(ExecutionAttributes attributes) {
+        return Boolean.TRUE.equals(attributes.getAttribute(TRACED));
     }
 }
