@@ -229,7 +229,7 @@ public final class EmfMetricsSink implements IdempotencyMetricsSink {
         /**
          * Sets the CloudWatch namespace.
          *
-         * @param namespace default {@value #DEFAULT_NAMESPACE}; 1-255 characters of {@code [0-9A-Za-z.-_/#: ]}, not
+         * @param namespace default {@value EmfMetricsSink#DEFAULT_NAMESPACE}; 1-255 characters of {@code [0-9A-Za-z.-_/#: ]}, not
          *                  starting with {@code AWS/}
          * @return this builder
          */

@@ -462,7 +462,7 @@ public final class S3ResultStore implements ResultStore {
         /**
          * Sets the prefix of every object key (a lifecycle rule on it should expire old results).
          *
-         * @param keyPrefix default {@value #DEFAULT_KEY_PREFIX}; may be empty; must not start with {@code /}
+         * @param keyPrefix default {@value S3ResultStore#DEFAULT_KEY_PREFIX}; may be empty; must not start with {@code /}
          * @return this builder
          */
         public Builder keyPrefix(String keyPrefix) {
