@@ -12,11 +12,22 @@ import java.util.Arrays;
 final class ByteSink extends OutputStream {
     private static final int MAX_ARRAY = Integer.MAX_VALUE - 8;
 
+    private final long growthLimit;
     private byte[] buffer;
     private int count;
 
     ByteSink(long expectedSize) {
+        this(expectedSize, MAX_ARRAY);
+    }
+
+    /**
+     * @param expectedSize initial capacity
+     * @param likelyMaximum growth stops doubling here (it still grows past it if it must), so that a buffer that
+     *                      outgrows its estimate is not left twice as large as its contents
+     */
+    ByteSink(long expectedSize, long likelyMaximum) {
         this.buffer = new byte[(int) Math.max(256, Math.min(expectedSize, MAX_ARRAY))];
+        this.growthLimit = Math.min(MAX_ARRAY, Math.max(likelyMaximum, buffer.length));
     }
 
     @Override
@@ -58,6 +69,7 @@ final class ByteSink extends OutputStream {
         if (needed > MAX_ARRAY) {
             throw new IllegalStateException("results over " + MAX_ARRAY + " bytes are not supported");
         }
-        buffer = Arrays.copyOf(buffer, (int) Math.min(MAX_ARRAY, Math.max(needed, (long) buffer.length * 2)));
+        long doubled = Math.min((long) buffer.length * 2, Math.max(growthLimit, needed));
+        buffer = Arrays.copyOf(buffer, (int) Math.min(MAX_ARRAY, Math.max(needed, doubled)));
     }
 }

@@ -316,7 +316,9 @@ public final class S3ResultStore implements ResultStore {
     }
 
     private Upload compress(String recordId, InputStream json, long length) {
-        ByteSink compressed = new ByteSink(Math.max(1024, length / 4));
+        // JSON shrinks 4-10x at level 1, so a quarter of the input rarely grows; deflate's worst case (incompressible
+        // input) is about 0.1% larger than the input, which caps the growth
+        ByteSink compressed = new ByteSink(Math.max(1024, length / 4), length + length / 1000 + 1024);
         long read = 0;
         byte[] chunk = new byte[CHUNK];
         try (GZIPOutputStream gzip = new LeveledGzipOutputStream(compressed, CHUNK, COMPRESSION_LEVEL)) {
