@@ -5,9 +5,11 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.lambdaidempotency.internal.Environment;
 import dev.lambdaidempotency.internal.IdempotencyEngine;
 import dev.lambdaidempotency.internal.IdempotentRequestHandler;
 import dev.lambdaidempotency.internal.RequestKeys;
+import dev.lambdaidempotency.metrics.EmfMetricsSink;
 import dev.lambdaidempotency.spi.IdempotencyMetricsSink;
 import dev.lambdaidempotency.spi.IdempotencyStore;
 import dev.lambdaidempotency.spi.IdempotencyTracer;
@@ -56,7 +58,7 @@ public final class Idempotency {
                 : JsonMapper.builder().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
         this.treeReader = mapper.reader().with(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
         this.engine = new IdempotencyEngine(config, builder.store, builder.resultStore, builder.tracer,
-                builder.metrics);
+                builder.metrics != null ? builder.metrics : defaultMetrics(Environment.system()));
         this.scope = config.keyPrefix() == null ? config.functionName()
                 : config.functionName() + "#" + config.keyPrefix();
         this.scopePrefix = scope + "#";
@@ -129,6 +131,20 @@ public final class Idempotency {
         return new IdempotentOperation<>(engine, keys, scope + "@" + name, codec(resultType));
     }
 
+    /**
+     * The metrics sink used when none is set: CloudWatch EMF lines on standard output when running in Lambda
+     * ({@code AWS_LAMBDA_FUNCTION_NAME} set) unless {@code IDEMPOTENCY_METRICS=false}, with the namespace from
+     * {@code IDEMPOTENCY_METRICS_NAMESPACE}; nothing otherwise.
+     */
+    static IdempotencyMetricsSink defaultMetrics(Environment environment) {
+        if (environment.get(Environment.FUNCTION_NAME) == null || !environment.flag(Environment.METRICS, true)) {
+            return IdempotencyMetricsSink.NONE;
+        }
+        String namespace = environment.get(Environment.METRICS_NAMESPACE);
+        return EmfMetricsSink.builder().namespace(namespace != null ? namespace.trim()
+                : EmfMetricsSink.DEFAULT_NAMESPACE).build();
+    }
+
     private <T> IdempotencyEngine.Codec<T> codec(Class<T> type) {
         return new IdempotencyEngine.Codec<>(mapper.readerFor(type), mapper.writerFor(type));
     }
@@ -144,7 +160,7 @@ public final class Idempotency {
         private ResultStore resultStore;
         private IdempotencyConfig config;
         private IdempotencyTracer tracer = IdempotencyTracer.NONE;
-        private IdempotencyMetricsSink metrics = IdempotencyMetricsSink.NONE;
+        private IdempotencyMetricsSink metrics;
         private ObjectMapper objectMapper;
 
         private Builder() {
@@ -198,7 +214,10 @@ public final class Idempotency {
         /**
          * Sets where per-invocation metrics go.
          *
-         * @param metrics default {@link IdempotencyMetricsSink#NONE}; see {@code EmfMetricsSink}
+         * @param metrics default: an {@link EmfMetricsSink} on {@code System.out} when running in Lambda
+         *                ({@code AWS_LAMBDA_FUNCTION_NAME} set) unless {@code IDEMPOTENCY_METRICS=false}, namespace
+         *                from {@code IDEMPOTENCY_METRICS_NAMESPACE} (default {@code LambdaIdempotency});
+         *                {@link IdempotencyMetricsSink#NONE} otherwise
          * @return this builder
          */
         public Builder metrics(IdempotencyMetricsSink metrics) {

@@ -17,6 +17,10 @@ public final class Environment {
     public static final String S3_PATH_STYLE = "IDEMPOTENCY_S3_PATH_STYLE";
     /** {@code false} turns the CloudWatch EMF metrics line off. */
     public static final String METRICS = "IDEMPOTENCY_METRICS";
+    /** The CloudWatch namespace of the EMF metrics (default {@code LambdaIdempotency}). */
+    public static final String METRICS_NAMESPACE = "IDEMPOTENCY_METRICS_NAMESPACE";
+    /** Set by Lambda (custom runtimes): the X-Ray trace header of the current invocation. */
+    public static final String XRAY_TRACE_ID = "_X_AMZN_TRACE_ID";
 
     private final Map<String, String> values;
 

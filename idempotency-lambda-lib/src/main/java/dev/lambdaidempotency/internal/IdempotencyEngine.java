@@ -315,7 +315,9 @@ public final class IdempotencyEngine {
                     span.metadata("result_bytes", json.length);
                     span.metadata("stored_bytes", pointer.size());
                     return new StoredResult.Offloaded(pointer);
-                } catch (IdempotencyStoreException e) {
+                } catch (RuntimeException e) {
+                    // any failure (not only IdempotencyStoreException from a well-behaved store): the operation
+                    // already ran, so the claim must still be completed, or a retry would run it again
                     span.error(e);
                     LOG.log(System.Logger.Level.ERROR, "could not offload the result for " + recordId + "; it is "
                             + "recorded as completed without a result so that repeats do not run again", e);

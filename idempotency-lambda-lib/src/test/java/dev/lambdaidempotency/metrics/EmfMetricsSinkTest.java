@@ -1,0 +1,140 @@
+package dev.lambdaidempotency.metrics;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lambdaidempotency.spi.InvocationMetrics;
+import dev.lambdaidempotency.spi.InvocationMetrics.Outcome;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class EmfMetricsSinkTest {
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final Instant NOW = Instant.parse("2026-01-01T00:00:00Z");
+    private static final List<String> COUNTERS = List.of("Executions", "Replays", "InProgressConflicts",
+            "PayloadMismatches", "ClaimTakeovers", "HandlerErrors", "IdempotencyErrors", "OffloadedResults");
+
+    private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    private final EmfMetricsSink sink = EmfMetricsSink.builder()
+            .out(new PrintStream(bytes, true, StandardCharsets.UTF_8))
+            .clock(Clock.fixed(NOW, ZoneOffset.UTC))
+            .build();
+
+    @Test
+    void writesOneExactEmfLinePerInvocation() {
+        sink.record(new InvocationMetrics("payments", Outcome.NEW, true, 5_242_880, 4_250_000, 31_400_000));
+
+        String out = bytes.toString(StandardCharsets.UTF_8);
+        assertTrue(out.endsWith(System.lineSeparator()));
+        assertEquals(1, out.lines().count(), out);
+        assertEquals("{\"_aws\":{\"Timestamp\":1767225600000,\"CloudWatchMetrics\":[{\"Namespace\":\"LambdaIdempotency\","
+                + "\"Dimensions\":[[\"FunctionName\"]],\"Metrics\":[{\"Name\":\"Executions\",\"Unit\":\"Count\"},"
+                + "{\"Name\":\"Replays\",\"Unit\":\"Count\"},{\"Name\":\"InProgressConflicts\",\"Unit\":\"Count\"},"
+                + "{\"Name\":\"PayloadMismatches\",\"Unit\":\"Count\"},{\"Name\":\"ClaimTakeovers\",\"Unit\":\"Count\"},"
+                + "{\"Name\":\"HandlerErrors\",\"Unit\":\"Count\"},{\"Name\":\"IdempotencyErrors\",\"Unit\":\"Count\"},"
+                + "{\"Name\":\"OffloadedResults\",\"Unit\":\"Count\"},{\"Name\":\"OffloadedBytes\",\"Unit\":\"Bytes\"},"
+                + "{\"Name\":\"StoreLatency\",\"Unit\":\"Milliseconds\"},"
+                + "{\"Name\":\"ResultStoreLatency\",\"Unit\":\"Milliseconds\"}]}]},"
+                + "\"FunctionName\":\"payments\",\"Outcome\":\"new\",\"Executions\":1,\"Replays\":0,"
+                + "\"InProgressConflicts\":0,\"PayloadMismatches\":0,\"ClaimTakeovers\":1,\"HandlerErrors\":0,"
+                + "\"IdempotencyErrors\":0,\"OffloadedResults\":1,\"OffloadedBytes\":5242880,\"StoreLatency\":4.25,"
+                + "\"ResultStoreLatency\":31.4}", out.strip());
+    }
+
+    @Test
+    void everyDeclaredMetricHasANumericMemberAndUnitPerTheEmfSpecification() throws Exception {
+        for (Outcome outcome : Outcome.values()) {
+            JsonNode line = MAPPER.readTree(sink.line(new InvocationMetrics("fn@charge", outcome, false, 0,
+                    1_000_000, 0)));
+            JsonNode aws = line.get("_aws");
+            assertEquals(NOW.toEpochMilli(), aws.get("Timestamp").longValue());
+            assertTrue(aws.get("Timestamp").isIntegralNumber());
+            JsonNode directives = aws.get("CloudWatchMetrics");
+            assertEquals(1, directives.size());
+            JsonNode directive = directives.get(0);
+            assertEquals("LambdaIdempotency", directive.get("Namespace").textValue());
+            assertEquals(MAPPER.readTree("[[\"FunctionName\"]]"), directive.get("Dimensions"));
+            for (JsonNode dimensionSet : directive.get("Dimensions")) {
+                for (JsonNode dimension : dimensionSet) {
+                    assertTrue(line.get(dimension.textValue()).isTextual(), "dimension values are strings");
+                }
+            }
+            Map<String, String> units = new LinkedHashMap<>();
+            for (JsonNode metric : directive.get("Metrics")) {
+                assertEquals(2, metric.size(), metric.toString());
+                units.put(metric.get("Name").textValue(), metric.get("Unit").textValue());
+                assertTrue(line.get(metric.get("Name").textValue()).isNumber(), metric.toString());
+            }
+            List<String> expected = new ArrayList<>(COUNTERS);
+            expected.add("OffloadedBytes");
+            expected.add("StoreLatency");
+            assertEquals(expected, new ArrayList<>(units.keySet()), "no result-store call: no ResultStoreLatency");
+            COUNTERS.forEach(name -> assertEquals("Count", units.get(name)));
+            assertEquals("Bytes", units.get("OffloadedBytes"));
+            assertEquals("Milliseconds", units.get("StoreLatency"));
+            assertEquals("fn@charge", line.get("FunctionName").textValue());
+            assertEquals(outcome.name().toLowerCase(java.util.Locale.ROOT), line.get("Outcome").textValue());
+            assertFalse(units.containsKey("Outcome"), "Outcome is a property, not a metric");
+            long ones = COUNTERS.stream().filter(name -> line.get(name).longValue() == 1).count();
+            assertEquals(outcome == Outcome.NO_KEY ? 0 : 1, ones, line.toString());
+        }
+    }
+
+    @Test
+    void countersFollowTheOutcome() throws Exception {
+        assertEquals(1, metric(Outcome.REPLAY, "Replays"));
+        assertEquals(1, metric(Outcome.IN_PROGRESS, "InProgressConflicts"));
+        assertEquals(1, metric(Outcome.MISMATCH, "PayloadMismatches"));
+        assertEquals(1, metric(Outcome.HANDLER_ERROR, "HandlerErrors"));
+        assertEquals(1, metric(Outcome.ERROR, "IdempotencyErrors"));
+        assertEquals(0, metric(Outcome.REPLAY, "Executions"));
+    }
+
+    @Test
+    void latenciesWithNoCallsAreOmittedNotZero() throws Exception {
+        JsonNode line = MAPPER.readTree(sink.line(new InvocationMetrics("fn", Outcome.REPLAY, false, 0, 0, 0)));
+        assertFalse(line.has("StoreLatency"));
+        assertFalse(line.has("ResultStoreLatency"));
+        assertFalse(line.get("_aws").get("CloudWatchMetrics").get(0).get("Metrics").toString()
+                .contains("Latency"));
+    }
+
+    @Test
+    void escapesTheScopeAndUsesTheConfiguredNamespace() throws Exception {
+        EmfMetricsSink custom = EmfMetricsSink.builder().namespace("Payments/Idempotency").out(
+                new PrintStream(bytes, true, StandardCharsets.UTF_8)).build();
+        String scope = "odd\"scope\\with\nnewline";
+        custom.record(new InvocationMetrics(scope, Outcome.NEW, false, 0, 1, 0));
+        String out = bytes.toString(StandardCharsets.UTF_8);
+        assertEquals(1, out.lines().count(), "a newline in a value must not split the line");
+        JsonNode line = MAPPER.readTree(out);
+        assertEquals(scope, line.get("FunctionName").textValue());
+        assertEquals("Payments/Idempotency", line.get("_aws").get("CloudWatchMetrics").get(0).get("Namespace")
+                .textValue());
+    }
+
+    @Test
+    void rejectsNamespacesCloudWatchRejects() {
+        assertThrows(IllegalArgumentException.class, () -> EmfMetricsSink.builder().namespace("AWS/Lambda"));
+        assertThrows(IllegalArgumentException.class, () -> EmfMetricsSink.builder().namespace(""));
+        assertThrows(IllegalArgumentException.class, () -> EmfMetricsSink.builder().namespace("a\"b"));
+    }
+
+    private long metric(Outcome outcome, String name) throws Exception {
+        return MAPPER.readTree(sink.line(new InvocationMetrics("fn", outcome, false, 0, 1, 0))).get(name)
+                .longValue();
+    }
+}
