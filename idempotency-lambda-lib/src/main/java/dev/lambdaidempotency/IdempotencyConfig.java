@@ -45,8 +45,8 @@ public record IdempotencyConfig(String functionName, String keyPrefix, List<Stri
     public static final Duration DEFAULT_IN_PROGRESS_LEASE = Duration.ofMinutes(5);
     /** Default {@link #maxKeyBytes()}: 1 KiB. */
     public static final int DEFAULT_MAX_KEY_BYTES = 1024;
-    /** Default {@link #offloadThresholdBytes()}: 32 KiB (see docs/decisions.md for the cost reasoning). */
-    public static final int DEFAULT_OFFLOAD_THRESHOLD_BYTES = 32 * 1024;
+    /** Default {@link #offloadThresholdBytes()}: 8 KiB, the cost break-even (see docs/decisions.md). */
+    public static final int DEFAULT_OFFLOAD_THRESHOLD_BYTES = 8 * 1024;
 
     private static final Pattern SCOPE_PART = Pattern.compile("[A-Za-z0-9._:\\-]{1,140}");
 
@@ -306,7 +306,7 @@ public record IdempotencyConfig(String functionName, String keyPrefix, List<Stri
         /**
          * Sets the serialized size above which results go to the result store (when one is configured).
          *
-         * @param bytes default 32 KiB
+         * @param bytes default 8 KiB
          * @return this builder
          */
         public Builder offloadThresholdBytes(int bytes) {

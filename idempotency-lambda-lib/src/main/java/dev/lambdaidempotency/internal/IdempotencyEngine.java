@@ -342,8 +342,9 @@ public final class IdempotencyEngine {
                     try {
                         timedComplete(completed.complete(new StoredResult.Unavailable(
                                 "the result could not be recorded: " + e.getMessage())));
-                        LOG.log(System.Logger.Level.ERROR, "could not record the result for " + recordId + "; "
-                                + "recorded it as completed without a result so that repeats do not run again", e);
+                        LOG.log(System.Logger.Level.ERROR, "the result write for " + recordId + " failed; the "
+                                + "record is now completed (without a result, unless the failed write had in fact "
+                                + "been applied), so repeats do not run again", e);
                         return;
                     } catch (IdempotencyClaimLostException lost) {
                         LOG.log(System.Logger.Level.WARNING, lost.getMessage());
