@@ -7,6 +7,7 @@ package dev.lambdaidempotency;
  * happens in normal operation.
  */
 public final class IdempotencyClaimLostException extends IdempotencyException {
+    /** Serialization version. */
     private static final long serialVersionUID = 1L;
 
     /**

@@ -50,7 +50,21 @@ public record IdempotencyConfig(String functionName, String keyPrefix, List<Stri
 
     private static final Pattern SCOPE_PART = Pattern.compile("[A-Za-z0-9._:\\-]{1,140}");
 
-    /** Validates and freezes the settings. */
+    /**
+     * Validates and freezes the settings.
+     *
+     * @param functionName see the record description
+     * @param keyPrefix see the record description
+     * @param keyPaths see the record description
+     * @param payloadPath see the record description
+     * @param missingKeyPolicy see the record description
+     * @param recordTtl see the record description
+     * @param inProgressLease see the record description
+     * @param maxKeyBytes see the record description
+     * @param localCacheSize see the record description
+     * @param offloadThresholdBytes see the record description
+     * @param clock see the record description
+     */
     public IdempotencyConfig {
         functionName = requireScopePart("functionName", functionName);
         if (keyPrefix != null) {

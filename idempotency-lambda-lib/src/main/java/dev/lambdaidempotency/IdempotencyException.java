@@ -7,8 +7,10 @@ package dev.lambdaidempotency;
  * <p>Messages and fields carry the scoped, hashed record id, never a raw key or payload.
  */
 public abstract class IdempotencyException extends RuntimeException {
+    /** Serialization version. */
     private static final long serialVersionUID = 1L;
 
+    /** The hashed record id, or null. */
     private final String recordId;
 
     /**

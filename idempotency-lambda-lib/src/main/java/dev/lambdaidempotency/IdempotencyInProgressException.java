@@ -7,8 +7,10 @@ import java.time.Instant;
  * {@link #claimExpiresAt()} the claim either completes (and a retry replays its result) or lapses (and a retry runs).
  */
 public final class IdempotencyInProgressException extends IdempotencyException {
+    /** Serialization version. */
     private static final long serialVersionUID = 1L;
 
+    /** When the blocking claim lapses. */
     private final Instant claimExpiresAt;
 
     /**

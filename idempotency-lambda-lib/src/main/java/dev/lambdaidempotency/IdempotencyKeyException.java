@@ -5,6 +5,7 @@ package dev.lambdaidempotency;
  * read to find it (a {@code body} that is not JSON, say). Nothing was run and nothing was stored.
  */
 public final class IdempotencyKeyException extends IdempotencyException {
+    /** Serialization version. */
     private static final long serialVersionUID = 1L;
 
     /** Why the key is unusable. */
@@ -17,6 +18,7 @@ public final class IdempotencyKeyException extends IdempotencyException {
         UNREADABLE_EVENT
     }
 
+    /** Why the key is unusable. */
     private final Reason reason;
 
     /**

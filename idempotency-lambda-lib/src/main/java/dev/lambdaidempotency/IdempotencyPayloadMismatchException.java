@@ -5,6 +5,7 @@ package dev.lambdaidempotency;
  * request; it must use a new key.
  */
 public final class IdempotencyPayloadMismatchException extends IdempotencyException {
+    /** Serialization version. */
     private static final long serialVersionUID = 1L;
 
     /**

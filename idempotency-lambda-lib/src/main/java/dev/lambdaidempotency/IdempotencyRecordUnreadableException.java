@@ -6,6 +6,7 @@ package dev.lambdaidempotency;
  * not run again. Inspect or delete the named record.
  */
 public final class IdempotencyRecordUnreadableException extends IdempotencyException {
+    /** Serialization version. */
     private static final long serialVersionUID = 1L;
 
     /**

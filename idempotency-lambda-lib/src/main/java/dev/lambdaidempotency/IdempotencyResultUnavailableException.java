@@ -6,6 +6,7 @@ package dev.lambdaidempotency;
  * operation is <em>not</em> run again, because its effect already happened.
  */
 public final class IdempotencyResultUnavailableException extends IdempotencyException {
+    /** Serialization version. */
     private static final long serialVersionUID = 1L;
 
     /**

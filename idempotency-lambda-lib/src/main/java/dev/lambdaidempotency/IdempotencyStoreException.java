@@ -5,8 +5,10 @@ package dev.lambdaidempotency;
  * fails closed: when this happens before the operation, the operation did not run.
  */
 public final class IdempotencyStoreException extends IdempotencyException {
+    /** Serialization version. */
     private static final long serialVersionUID = 1L;
 
+    /** Whether the failure looks transient. */
     private final boolean retryable;
 
     /**

@@ -215,7 +215,19 @@ public final class DynamoDbIdempotencyStore implements IdempotencyStore {
         public static final RecordAttributes DEFAULTS = new RecordAttributes("id", "status", "expiration",
                 "in_progress_expiration", "validation", "owner", "data", "result_pointer", "result_unavailable");
 
-        /** Validates that every name is present, non-blank and distinct. */
+        /**
+         * Validates that every name is present, non-blank and distinct.
+         *
+         * @param key see the record description
+         * @param status see the record description
+         * @param expiry see the record description
+         * @param inProgressExpiry see the record description
+         * @param payloadHash see the record description
+         * @param owner see the record description
+         * @param data see the record description
+         * @param resultPointer see the record description
+         * @param resultUnavailable see the record description
+         */
         public RecordAttributes {
             String[] all = {key, status, expiry, inProgressExpiry, payloadHash, owner, data, resultPointer,
                     resultUnavailable};

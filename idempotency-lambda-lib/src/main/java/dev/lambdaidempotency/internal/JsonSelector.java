@@ -148,6 +148,7 @@ public final class JsonSelector {
 
     /** A string on the selector's path is not JSON. */
     public static final class UnreadableJsonException extends Exception {
+        /** Serialization version. */
         private static final long serialVersionUID = 1L;
 
         UnreadableJsonException(String message, Throwable cause) {

@@ -19,7 +19,11 @@ public sealed interface ClaimResult {
      * @param existing the record as the store held it when the claim was refused
      */
     record Existing(IdempotencyRecord existing) implements ClaimResult {
-        /** Validates that the record is present. */
+        /**
+         * Validates that the record is present.
+         *
+         * @param existing see the record description
+         */
         public Existing {
             Objects.requireNonNull(existing, "existing");
         }

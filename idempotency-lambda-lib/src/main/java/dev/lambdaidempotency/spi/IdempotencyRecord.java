@@ -18,7 +18,17 @@ import java.util.Objects;
 public record IdempotencyRecord(String id, RecordStatus status, Instant expiresAt, Instant inProgressExpiresAt,
         String payloadHash, String ownerToken, StoredResult result) {
 
-    /** Validates the parts every record has. */
+    /**
+     * Validates the parts every record has.
+     *
+     * @param id see the record description
+     * @param status see the record description
+     * @param expiresAt see the record description
+     * @param inProgressExpiresAt see the record description
+     * @param payloadHash see the record description
+     * @param ownerToken see the record description
+     * @param result see the record description
+     */
     public IdempotencyRecord {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(status, "status");

@@ -14,7 +14,16 @@ import java.util.Objects;
  */
 public record ResultPointer(String bucket, String key, long size, String sha256, String contentType,
         String contentEncoding) {
-    /** Validates that every part is present. */
+    /**
+     * Validates that every part is present.
+     *
+     * @param bucket see the record description
+     * @param key see the record description
+     * @param size see the record description
+     * @param sha256 see the record description
+     * @param contentType see the record description
+     * @param contentEncoding see the record description
+     */
     public ResultPointer {
         Objects.requireNonNull(bucket, "bucket");
         Objects.requireNonNull(key, "key");

@@ -14,7 +14,11 @@ public sealed interface StoredResult {
      * @param json the result as JSON text
      */
     record Inline(String json) implements StoredResult {
-        /** Validates that the JSON is present. */
+        /**
+         * Validates that the JSON is present.
+         *
+         * @param json see the record description
+         */
         public Inline {
             Objects.requireNonNull(json, "json");
         }
@@ -26,7 +30,11 @@ public sealed interface StoredResult {
      * @param pointer where the stored bytes are
      */
     record Offloaded(ResultPointer pointer) implements StoredResult {
-        /** Validates that the pointer is present. */
+        /**
+         * Validates that the pointer is present.
+         *
+         * @param pointer see the record description
+         */
         public Offloaded {
             Objects.requireNonNull(pointer, "pointer");
         }
@@ -39,7 +47,11 @@ public sealed interface StoredResult {
      * @param reason a short, operator-facing explanation (never payload data)
      */
     record Unavailable(String reason) implements StoredResult {
-        /** Validates that the reason is present. */
+        /**
+         * Validates that the reason is present.
+         *
+         * @param reason see the record description
+         */
         public Unavailable {
             Objects.requireNonNull(reason, "reason");
         }
