@@ -22,7 +22,14 @@ import software.amazon.awssdk.services.s3.S3Client;
  */
 public record AwsEndpoint(URI uri, Region region, String accessKey, String secretKey) {
 
-    /** Validates that every part is present. */
+    /**
+     * Validates that every part is present.
+     *
+     * @param uri       see the record description
+     * @param region    see the record description
+     * @param accessKey see the record description
+     * @param secretKey see the record description
+     */
     public AwsEndpoint {
         Objects.requireNonNull(uri, "uri");
         Objects.requireNonNull(region, "region");
