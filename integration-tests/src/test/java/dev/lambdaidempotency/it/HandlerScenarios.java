@@ -1,7 +1,6 @@
 package dev.lambdaidempotency.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -219,6 +218,37 @@ abstract class HandlerScenarios {
         assertThrows(IllegalStateException.class, () -> unwrap(first));
         assertEquals(2, handler.handleRequest(Events.order("o-1"), null).run(),
                 "the hung invocation's late failure did not delete the new record");
+    }
+
+    @Test
+    void aRecordTtlShorterThanTheInvocationDoesNotLetARepeatRunWhileTheFirstIsRunning() throws Exception {
+        CountDownLatch started = new CountDownLatch(1);
+        CountDownLatch finish = new CountDownLatch(1);
+        AtomicInteger calls = new AtomicInteger();
+        RequestHandler<Map<String, Object>, Receipt> handler = idempotency(c -> c.keyPath("orderId")
+                .recordTtl(Duration.ofSeconds(10))).wrap((event, context) -> {
+                    int call = calls.incrementAndGet();
+                    if (call == 1) {
+                        started.countDown();
+                        await(finish);
+                    }
+                    return new Receipt("o-1", call, BigDecimal.ONE, List.of());
+                }, Receipt.class);
+        Future<Receipt> first = executor.submit(() -> handler.handleRequest(Events.order("o-1"),
+                TestContext.remaining(clock, Duration.ofSeconds(60))));
+        await(started);
+        clock.advance(Duration.ofSeconds(30));   // past the record TTL, well within the first invocation's time
+        try {
+            assertThrows(IdempotencyInProgressException.class,
+                    () -> handler.handleRequest(Events.order("o-1"), null));
+        } finally {
+            finish.countDown();
+            try {
+                first.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+            } catch (ExecutionException ignored) {
+                // the first invocation's own outcome is not what this test is about
+            }
+        }
     }
 
     @Test
@@ -490,9 +520,5 @@ abstract class HandlerScenarios {
         } catch (ExecutionException e) {
             throw e.getCause();
         }
-    }
-
-    static void assertCause(Class<? extends Throwable> type, Throwable t) {
-        assertInstanceOf(type, t.getCause());
     }
 }
