@@ -3,6 +3,7 @@ package dev.lambdaidempotency.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -113,6 +114,18 @@ abstract class HandlerScenarios {
         assertEquals(first, handler.handleRequest(Events.order("o-1", "anything", "else"), null),
                 "only the key decides without payload validation");
         assertEquals(2, storedRecords());
+    }
+
+    @Test
+    void aNullResponseIsReplayedAsNull() {
+        RequestHandler<Map<String, Object>, Receipt> handler = idempotency(c -> c.keyPath("orderId"))
+                .wrap((event, context) -> {
+                    runs.incrementAndGet();
+                    return null;
+                }, Receipt.class);
+        assertNull(handler.handleRequest(Events.order("o-1"), null));
+        assertNull(handler.handleRequest(Events.order("o-1"), null));
+        assertEquals(1, runs.get());
     }
 
     @Test
