@@ -162,12 +162,25 @@ public final class CanonicalJson {
                 } else if (c < 0x80) {
                     ascii(c);
                 } else {
-                    int end = i + 1;
+                    int end = i;
                     while (end < s.length() && s.charAt(end) >= 0x80) {
-                        end++;
+                        char u = s.charAt(end);
+                        if (Character.isHighSurrogate(u) && end + 1 < s.length()
+                                && Character.isLowSurrogate(s.charAt(end + 1))) {
+                            end += 2;
+                        } else if (Character.isSurrogate(u)) {
+                            break;
+                        } else {
+                            end++;
+                        }
                     }
-                    bytes(s.substring(i, end).getBytes(StandardCharsets.UTF_8));
-                    i = end - 1;
+                    if (end == i) {
+                        // a lone surrogate has no UTF-8 form (getBytes would make it "?"): escape it as JSON can
+                        text(String.format("\\u%04x", (int) c));
+                    } else {
+                        bytes(s.substring(i, end).getBytes(StandardCharsets.UTF_8));
+                        i = end - 1;
+                    }
                 }
             }
             ascii('"');

@@ -145,6 +145,7 @@ public final class IdempotencyEngine {
         private final Codec<T> codec;
         private Outcome outcome = Outcome.ERROR;
         private boolean takeover;
+        private Instant completedExpiry;
         private long offloadedBytes;
         private long storeNanos;
         private long resultStoreNanos;
@@ -182,9 +183,13 @@ public final class IdempotencyEngine {
                 outcome = Outcome.REPLAY;
                 return value;
             }
+            Instant claimExpiry = inProgressExpiry(context, now);
+            completedExpiry = now.plus(config.recordTtl());
+            // while in progress, the record (and the table's TTL) must outlive the claim: an expired record may be
+            // taken over even though its invocation is still running
+            Instant inProgressRecordExpiry = completedExpiry.isBefore(claimExpiry) ? claimExpiry : completedExpiry;
             IdempotencyRecord claim = new IdempotencyRecord(recordId, RecordStatus.IN_PROGRESS,
-                    now.plus(config.recordTtl()), inProgressExpiry(context, now), payloadHash, OwnerTokens.next(),
-                    null);
+                    inProgressRecordExpiry, claimExpiry, payloadHash, OwnerTokens.next(), null);
             ClaimResult claimed = claim(claim, now);
             if (claimed instanceof ClaimResult.Existing existing) {
                 return answerRepeat(existing.existing());
@@ -273,7 +278,8 @@ public final class IdempotencyEngine {
         private void record(IdempotencyRecord claim, T value) {
             try (TraceSpan span = tracer.start("record")) {
                 StoredResult stored = store(value, span);
-                IdempotencyRecord completed = claim.complete(stored);
+                IdempotencyRecord completed = new IdempotencyRecord(claim.id(), RecordStatus.COMPLETED,
+                        completedExpiry, null, claim.payloadHash(), claim.ownerToken(), stored);
                 span.metadata("stored_as", storedAs(stored));
                 complete(completed, span);
                 if (stored instanceof StoredResult.Inline) {

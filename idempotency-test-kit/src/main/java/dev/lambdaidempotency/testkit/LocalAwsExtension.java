@@ -7,6 +7,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ConditionEvaluationResult;
+import org.junit.jupiter.api.extension.ExecutionCondition;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -31,7 +33,7 @@ import software.amazon.awssdk.services.s3.S3Client;
  * instead, from {@code LOCALSTACK_ENDPOINT} or Testcontainers, and skips the test class with the reason when
  * neither is available. Clients made by the extension are closed after the class.
  */
-public final class LocalAwsExtension implements BeforeAllCallback, AfterAllCallback {
+public final class LocalAwsExtension implements ExecutionCondition, BeforeAllCallback, AfterAllCallback {
     private static final ExtensionContext.Namespace NAMESPACE =
             ExtensionContext.Namespace.create(LocalAwsExtension.class);
 
@@ -39,6 +41,7 @@ public final class LocalAwsExtension implements BeforeAllCallback, AfterAllCallb
     private final List<AutoCloseable> clients = new ArrayList<>();
     private final AtomicInteger names = new AtomicInteger();
     private ExtensionContext.Store store;
+    private volatile String unavailable;
 
     private LocalAwsExtension(boolean localStack) {
         this.localStack = localStack;
@@ -62,13 +65,37 @@ public final class LocalAwsExtension implements BeforeAllCallback, AfterAllCallb
         return new LocalAwsExtension(true);
     }
 
+    /**
+     * Disables the test class, with the reason, when LocalStack is wanted but not available. (A condition rather
+     * than an assumption: build tools report a disabled class and its reason, an aborted one they may drop.)
+     *
+     * @param context the class or method about to run
+     * @return enabled, or disabled with the reason
+     */
+    @Override
+    public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
+        String reason = unavailableReason();
+        return reason == null ? ConditionEvaluationResult.enabled("the backend is available")
+                : ConditionEvaluationResult.disabled(reason);
+    }
+
     @Override
     public void beforeAll(ExtensionContext context) {
         store = context.getRoot().getStore(NAMESPACE);
-        if (localStack) {
-            String reason = LocalStackBackend.unavailableReason(System.getenv());
-            Assumptions.assumeTrue(reason == null, reason);
+        String reason = unavailableReason();
+        Assumptions.assumeTrue(reason == null, reason);
+    }
+
+    private String unavailableReason() {
+        if (!localStack) {
+            return null;
         }
+        String reason = unavailable;
+        if (reason == null) {
+            reason = LocalStackBackend.unavailableReason(System.getenv());
+            unavailable = reason == null ? "" : reason;
+        }
+        return reason == null || reason.isEmpty() ? null : reason;
     }
 
     @Override

@@ -1,0 +1,34 @@
+package dev.lambdaidempotency.it;
+
+import dev.lambdaidempotency.dynamodb.DynamoDbIdempotencyStore;
+import dev.lambdaidempotency.it.support.Tables;
+import dev.lambdaidempotency.spi.IdempotencyStore;
+import dev.lambdaidempotency.testkit.LocalAwsExtension;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+
+/** The handler scenarios on DynamoDB Local, one fresh table per test. */
+class DynamoDbHandlerIntegrationTest extends HandlerScenarios {
+    @RegisterExtension
+    static final LocalAwsExtension aws = LocalAwsExtension.embedded();
+
+    private static DynamoDbClient client;
+    private DynamoDbIdempotencyStore store;
+
+    @BeforeAll
+    static void connect() {
+        client = aws.dynamoDbClient();
+    }
+
+    @Override
+    protected IdempotencyStore newStore() {
+        store = aws.newStore(client);
+        return store;
+    }
+
+    @Override
+    protected int storedRecords() {
+        return Tables.count(client, store.tableName());
+    }
+}

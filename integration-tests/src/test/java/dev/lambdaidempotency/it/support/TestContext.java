@@ -1,0 +1,113 @@
+package dev.lambdaidempotency.it.support;
+
+import com.amazonaws.services.lambda.runtime.ClientContext;
+import com.amazonaws.services.lambda.runtime.CognitoIdentity;
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.LambdaLogger;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.UUID;
+
+/**
+ * A Lambda {@link Context} whose invocation deadline is measured on a (test) clock, as Lambda measures it on the
+ * wall clock: {@code getRemainingTimeInMillis()} is the time left until the deadline.
+ */
+public final class TestContext implements Context {
+    private static final LambdaLogger STDERR = new LambdaLogger() {
+        @Override
+        public void log(String message) {
+            System.err.println(message);
+        }
+
+        @Override
+        public void log(byte[] message) {
+            log(new String(message, StandardCharsets.UTF_8));
+        }
+    };
+
+    private final Clock clock;
+    private final Instant deadline;
+    private final String requestId = UUID.randomUUID().toString();
+
+    private TestContext(Clock clock, Instant deadline) {
+        this.clock = clock;
+        this.deadline = deadline;
+    }
+
+    /**
+     * A context for an invocation that may run for {@code timeout} from now on {@code clock}.
+     *
+     * @param clock   the clock the library also uses
+     * @param timeout the time left
+     * @return the context
+     */
+    public static TestContext remaining(Clock clock, Duration timeout) {
+        return new TestContext(clock, clock.instant().plus(timeout));
+    }
+
+    @Override
+    public int getRemainingTimeInMillis() {
+        return (int) Math.max(0, Duration.between(clock.instant(), deadline).toMillis());
+    }
+
+    /**
+     * When the invocation times out.
+     *
+     * @return the deadline
+     */
+    public Instant deadline() {
+        return deadline;
+    }
+
+    @Override
+    public String getAwsRequestId() {
+        return requestId;
+    }
+
+    @Override
+    public String getLogGroupName() {
+        return "/aws/lambda/test";
+    }
+
+    @Override
+    public String getLogStreamName() {
+        return "test";
+    }
+
+    @Override
+    public String getFunctionName() {
+        return "test";
+    }
+
+    @Override
+    public String getFunctionVersion() {
+        return "$LATEST";
+    }
+
+    @Override
+    public String getInvokedFunctionArn() {
+        return "arn:aws:lambda:us-east-1:000000000000:function:test";
+    }
+
+    @Override
+    public CognitoIdentity getIdentity() {
+        return null;
+    }
+
+    @Override
+    public ClientContext getClientContext() {
+        return null;
+    }
+
+    @Override
+    public int getMemoryLimitInMB() {
+        return 512;
+    }
+
+    @Override
+    public LambdaLogger getLogger() {
+        return STDERR;
+    }
+}
