@@ -48,7 +48,7 @@ class IdempotencyConfigTest {
         assertEquals(Duration.ofMinutes(5), config.inProgressLease());
         assertEquals(1024, config.maxKeyBytes());
         assertEquals(0, config.localCacheSize());
-        assertEquals(32 * 1024, config.offloadThresholdBytes());
+        assertEquals(8 * 1024, config.offloadThresholdBytes());
         assertEquals(Clock.systemUTC(), config.clock());
     }
 

@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
@@ -211,12 +212,16 @@ class IdempotencyTest {
     }
 
     @Test
-    void aTooLargeKeyIsRejectedByItsCanonicalSize() {
+    void aTooLargeKeyIsRejectedByItsSize() {
         RequestHandler<Object, String> handler = handler(c -> c.keyPath("k").maxKeyBytes(10));
-        IdempotencyKeyException e = keyError(handler, Map.of("k", "x".repeat(9)));   // "xxxxxxxxx" = 11 bytes
+        IdempotencyKeyException e = keyError(handler, Map.of("k", "x".repeat(11)));  // a string: its UTF-8 bytes
         assertEquals(IdempotencyKeyException.Reason.TOO_LARGE, e.reason());
         assertEquals("the idempotency key at k is 11 bytes; at most 10 are accepted (maxKeyBytes)", e.getMessage());
-        assertThrows(Stop.class, () -> handler.handleRequest(Map.of("k", "x".repeat(8)), null));
+        assertThrows(Stop.class, () -> handler.handleRequest(Map.of("k", "x".repeat(10)), null));
+        assertEquals(IdempotencyKeyException.Reason.TOO_LARGE,
+                keyError(handler, Map.of("k", "\u00e9".repeat(6))).reason(), "6 two-byte characters are 12 bytes");
+        assertEquals(IdempotencyKeyException.Reason.TOO_LARGE,
+                keyError(handler, Map.of("k", List.of(1234, 5678))).reason(), "[1234,5678]: 11 canonical bytes");
         assertThrows(Stop.class, () -> handler(c -> c.maxKeyBytes(1)).handleRequest(Map.of("k", "x".repeat(100)),
                 null), "a whole-event key is exempt");
     }

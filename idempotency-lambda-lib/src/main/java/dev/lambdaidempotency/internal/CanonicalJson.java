@@ -13,7 +13,8 @@ import java.util.Iterator;
  * SHA-256 of a JSON value in canonical form, streamed into the digest without building the text: object members
  * sorted by name (UTF-16 order), no insignificant whitespace, strings escaped minimally, numbers by value
  * ({@code 1}, {@code 1.0} and {@code 1e0} are equal; a number never equals a string). The canonical form differs
- * from RFC 8785 only in number spelling, which no caller can observe.
+ * from RFC 8785 only in number spelling and in escaping lone surrogates (which have no UTF-8 form), neither of which
+ * a caller can observe.
  */
 public final class CanonicalJson {
     private static final HexFormat HEX = HexFormat.of();

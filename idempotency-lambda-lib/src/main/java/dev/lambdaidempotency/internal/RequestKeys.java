@@ -75,7 +75,7 @@ public final class RequestKeys {
         }
         CanonicalJson.Digest key = digest(keyNode);
         if (!keySelectors.isEmpty()) {
-            requireSize(key, where);
+            requireSize(keyNode.isTextual() ? utf8Length(keyNode.textValue()) : key.length(), where);
         }
         String payloadHash = payloadNode == null ? null : digest(payloadNode).hex();
         return new Keys(idPrefix + key.hex(), payloadHash);
@@ -93,8 +93,8 @@ public final class RequestKeys {
         if (key == null || key.isBlank()) {
             throw new IdempotencyKeyException(Reason.MISSING, "the idempotency key must not be null or blank", null);
         }
+        requireSize(utf8Length(key), "the explicit key");
         CanonicalJson.Digest digest = CanonicalJson.sha256(TextNode.valueOf(key));
-        requireSize(digest, "the explicit key");
         String payloadHash = payload == null ? null : CanonicalJson.sha256(toTree(payload)).hex();
         return new Keys(idPrefix + digest.hex(), payloadHash);
     }
@@ -113,11 +113,30 @@ public final class RequestKeys {
         return found;
     }
 
-    private void requireSize(CanonicalJson.Digest key, String where) {
-        if (key.length() > maxKeyBytes) {
+    /** A string key is measured by its UTF-8 bytes; any other JSON value by its canonical JSON. */
+    private void requireSize(long size, String where) {
+        if (size > maxKeyBytes) {
             throw new IdempotencyKeyException(Reason.TOO_LARGE, "the idempotency key at " + where + " is "
-                    + key.length() + " bytes; at most " + maxKeyBytes + " are accepted (maxKeyBytes)", null);
+                    + size + " bytes; at most " + maxKeyBytes + " are accepted (maxKeyBytes)", null);
         }
+    }
+
+    static long utf8Length(String s) {
+        long bytes = 0;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < 0x80) {
+                bytes += 1;
+            } else if (c < 0x800) {
+                bytes += 2;
+            } else if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                bytes += 4;
+                i++;
+            } else {
+                bytes += 3;
+            }
+        }
+        return bytes;
     }
 
     private JsonNode toTree(Object event) {
