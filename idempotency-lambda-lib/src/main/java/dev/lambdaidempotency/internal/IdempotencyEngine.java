@@ -336,6 +336,13 @@ public final class IdempotencyEngine {
                 throw lost;
             } catch (IdempotencyStoreException e) {
                 span.error(e);
+                // a transient failure (throttling, time-out, connection) that outlasted the SDK's retries: the
+                // store is often back a moment later, and only the real completion keeps the result for repeats
+                if (e.isRetryable() && completedOnSecondAttempt(completed, e)) {
+                    LOG.log(System.Logger.Level.WARNING, "recorded the result for {0} on a second attempt, after: "
+                            + "{1}", recordId, e.getMessage());
+                    return;
+                }
                 if (!(completed.result() instanceof StoredResult.Unavailable)) {
                     try {
                         timedComplete(completed.complete(new StoredResult.Unavailable(
@@ -353,6 +360,19 @@ public final class IdempotencyEngine {
                 LOG.log(System.Logger.Level.ERROR, "could not record the outcome of " + recordId + "; the live "
                         + "result is returned, but the claim lapses at " + completed.expiresAt() + " at the latest "
                         + "and a retry after its in-progress expiry runs the operation again", e);
+            }
+        }
+
+        private boolean completedOnSecondAttempt(IdempotencyRecord completed, IdempotencyStoreException failure) {
+            try {
+                timedComplete(completed);
+                return true;
+            } catch (IdempotencyClaimLostException lost) {
+                LOG.log(System.Logger.Level.WARNING, lost.getMessage());
+                throw lost;
+            } catch (IdempotencyStoreException again) {
+                failure.addSuppressed(again);
+                return false;
             }
         }
 
