@@ -54,7 +54,9 @@ public final class Idempotency {
         this.config = builder.config != null ? builder.config : IdempotencyConfig.builder().build();
         this.mapper = builder.objectMapper != null ? builder.objectMapper
                 : JsonMapper.builder().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
-        this.treeReader = mapper.reader().with(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
+        // a JSON string on a key or payload path is one exact JSON value: "{...} more" must not pass for "{...}"
+        this.treeReader = mapper.reader().with(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS,
+                DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
         this.engine = new IdempotencyEngine(config, builder.store, builder.resultStore, builder.tracer,
                 builder.metrics);
         this.scope = config.keyPrefix() == null ? config.functionName()
