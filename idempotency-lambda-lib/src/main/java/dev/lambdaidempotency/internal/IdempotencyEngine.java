@@ -35,7 +35,7 @@ import java.util.Objects;
  * per-invocation state and is thread-safe.
  */
 public final class IdempotencyEngine {
-    private static final System.Logger LOG = System.getLogger("dev.lambdaidempotency");
+    private static final System.Logger LOG = new LazyLogger("dev.lambdaidempotency");
 
     private final IdempotencyConfig config;
     private final IdempotencyStore store;
