@@ -103,6 +103,11 @@ final class ColdStartBenchmark {
         List<String> command = new ArrayList<>();
         command.add(java);
         command.addAll(JVM_FLAGS);
+        // for investigations, e.g. -Dbench.childFlags=-Xlog:class+load:file=/tmp/cl-%p.log (not in the report)
+        String extra = System.getProperty("bench.childFlags", "").trim();
+        if (!extra.isEmpty()) {
+            command.addAll(List.of(extra.split("\\s+")));
+        }
         command.add("-Duser.home=" + home);
         command.add("-cp");
         command.add(v.jar().toString());
