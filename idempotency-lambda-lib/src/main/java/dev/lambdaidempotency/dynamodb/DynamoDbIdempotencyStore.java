@@ -91,8 +91,11 @@ public final class DynamoDbIdempotencyStore implements IdempotencyStore {
         PutItemRequest request = codec.claimRequest(tableName, claim, now);
         try {
             PutItemResponse response = call("claim (PutItem)", claim.id(), () -> client.putItem(request));
-            return new ClaimResult.Claimed(response.hasAttributes() && !response.attributes().isEmpty()
-                    ? codec.decodeLeniently(response.attributes()) : null);
+            IdempotencyRecord replaced = response.hasAttributes() && !response.attributes().isEmpty()
+                    ? codec.decodeLeniently(response.attributes()) : null;
+            // an earlier attempt of this same request (applied, response lost) is not a record we replaced
+            boolean ours = replaced != null && replaced.ownerToken().equals(claim.ownerToken());
+            return new ClaimResult.Claimed(ours ? null : replaced);
         } catch (ConditionalCheckFailedException refused) {
             if (!refused.hasItem() || refused.item().isEmpty()) {
                 throw new IdempotencyStoreException("claim of " + claim.id() + " was refused but DynamoDB returned "

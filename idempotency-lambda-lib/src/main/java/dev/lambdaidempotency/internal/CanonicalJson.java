@@ -18,6 +18,8 @@ import java.util.Iterator;
  */
 public final class CanonicalJson {
     private static final HexFormat HEX = HexFormat.of();
+    /** Cloned per hash: {@code getInstance} searches the providers and instantiates reflectively on every call. */
+    private static final MessageDigest SHA_256 = lookUp();
 
     private CanonicalJson() {
     }
@@ -54,6 +56,14 @@ public final class CanonicalJson {
     }
 
     static MessageDigest newDigest() {
+        try {
+            return (MessageDigest) SHA_256.clone();
+        } catch (CloneNotSupportedException e) {
+            return lookUp();
+        }
+    }
+
+    private static MessageDigest lookUp() {
         try {
             return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {

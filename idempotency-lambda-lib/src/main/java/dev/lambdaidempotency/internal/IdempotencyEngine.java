@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import dev.lambdaidempotency.IdempotencyClaimLostException;
 import dev.lambdaidempotency.IdempotencyConfig;
+import dev.lambdaidempotency.IdempotencyException;
 import dev.lambdaidempotency.IdempotencyInProgressException;
 import dev.lambdaidempotency.IdempotencyPayloadMismatchException;
 import dev.lambdaidempotency.IdempotencyRecordUnreadableException;
@@ -35,7 +36,7 @@ import java.util.Objects;
  * per-invocation state and is thread-safe.
  */
 public final class IdempotencyEngine {
-    private static final System.Logger LOG = System.getLogger("dev.lambdaidempotency");
+    private static final System.Logger LOG = new LazyLogger("dev.lambdaidempotency");
 
     private final IdempotencyConfig config;
     private final IdempotencyStore store;
@@ -213,12 +214,31 @@ public final class IdempotencyEngine {
                     ClaimResult result = store.claim(claim, now);
                     span.metadata("claimed", result instanceof ClaimResult.Claimed);
                     return result;
+                } catch (IdempotencyStoreException e) {
+                    span.error(e);
+                    if (e.isRetryable()) {
+                        releaseUncertainClaim(claim, e);
+                    }
+                    throw e;
                 } catch (RuntimeException e) {
                     span.error(e);
                     throw e;
                 } finally {
                     storeNanos += System.nanoTime() - start;
                 }
+            }
+        }
+
+        /**
+         * A claim that failed transiently (time-out, lost response, throttling) may still have been applied. The
+         * operation has not run, so release it, fenced by our owner token: if it was written, a retry can run at once
+         * instead of being refused as in progress until the claim lapses; if not, there is nothing to delete.
+         */
+        private void releaseUncertainClaim(IdempotencyRecord claim, IdempotencyStoreException failure) {
+            try {
+                store.release(claim.id(), claim.ownerToken());
+            } catch (RuntimeException releaseFailure) {
+                failure.addSuppressed(releaseFailure);
             }
         }
 
@@ -281,7 +301,7 @@ public final class IdempotencyEngine {
                 IdempotencyRecord completed = new IdempotencyRecord(claim.id(), RecordStatus.COMPLETED,
                         completedExpiry, null, claim.payloadHash(), claim.ownerToken(), stored);
                 span.metadata("stored_as", storedAs(stored));
-                complete(completed, span);
+                complete(completed, claim.inProgressExpiresAt(), span);
                 if (stored instanceof StoredResult.Inline) {
                     cache.put(completed);
                 }
@@ -335,7 +355,7 @@ public final class IdempotencyEngine {
             }
         }
 
-        private void complete(IdempotencyRecord completed, TraceSpan span) {
+        private void complete(IdempotencyRecord completed, Instant claimExpiry, TraceSpan span) {
             try {
                 timedComplete(completed);
             } catch (IdempotencyClaimLostException lost) {
@@ -344,6 +364,13 @@ public final class IdempotencyEngine {
                 throw lost;
             } catch (IdempotencyStoreException e) {
                 span.error(e);
+                // a transient failure (throttling, time-out, connection) that outlasted the SDK's retries: the
+                // store is often back a moment later, and only the real completion keeps the result for repeats
+                if (e.isRetryable() && completedOnSecondAttempt(completed, e)) {
+                    LOG.log(System.Logger.Level.WARNING, "recorded the result for {0} on a second attempt, after: "
+                            + "{1}", recordId, e.getMessage());
+                    return;
+                }
                 if (!(completed.result() instanceof StoredResult.Unavailable)) {
                     try {
                         timedComplete(completed.complete(new StoredResult.Unavailable(
@@ -360,8 +387,21 @@ public final class IdempotencyEngine {
                     }
                 }
                 LOG.log(System.Logger.Level.ERROR, "could not record the outcome of " + recordId + "; the live "
-                        + "result is returned, but the claim lapses at " + completed.expiresAt() + " at the latest "
-                        + "and a retry after its in-progress expiry runs the operation again", e);
+                        + "result is returned, but repeats are refused as in progress only until the claim lapses at "
+                        + claimExpiry + "; a retry after that runs the operation again", e);
+            }
+        }
+
+        private boolean completedOnSecondAttempt(IdempotencyRecord completed, IdempotencyStoreException failure) {
+            try {
+                timedComplete(completed);
+                return true;
+            } catch (IdempotencyClaimLostException lost) {
+                LOG.log(System.Logger.Level.WARNING, lost.getMessage());
+                throw lost;
+            } catch (IdempotencyStoreException again) {
+                failure.addSuppressed(again);
+                return false;
             }
         }
 

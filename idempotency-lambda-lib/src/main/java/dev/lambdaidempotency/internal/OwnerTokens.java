@@ -1,10 +1,15 @@
 package dev.lambdaidempotency.internal;
 
-import java.util.concurrent.ThreadLocalRandom;
+import java.util.UUID;
 
 /**
- * Claim owner tokens: 128 random bits as 32 hex characters. They fence writes, they are not secrets, so a
- * non-blocking generator is enough (and costs no cold-start entropy gathering).
+ * Claim owner tokens: 122 random bits from {@link UUID#randomUUID()} as 32 hex characters.
+ *
+ * <p>The source must be {@link java.security.SecureRandom}: with Lambda SnapStart, every execution environment
+ * resumes from one memory snapshot, and a generator whose state lives in that snapshot ({@code ThreadLocalRandom},
+ * {@code java.util.Random}) would hand the same token sequence to all of them — two invocations with equal tokens
+ * would each take the other's claim for its own. {@code SecureRandom} is reseeded by the Java runtime after a
+ * restore.
  */
 public final class OwnerTokens {
     private OwnerTokens() {
@@ -16,8 +21,8 @@ public final class OwnerTokens {
      * @return 32 lowercase hex characters
      */
     public static String next() {
-        ThreadLocalRandom random = ThreadLocalRandom.current();
-        return hex16(random.nextLong()) + hex16(random.nextLong());
+        UUID uuid = UUID.randomUUID();
+        return hex16(uuid.getMostSignificantBits()) + hex16(uuid.getLeastSignificantBits());
     }
 
     private static String hex16(long value) {

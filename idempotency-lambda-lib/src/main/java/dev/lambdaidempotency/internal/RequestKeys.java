@@ -60,6 +60,14 @@ public final class RequestKeys {
      * @throws IdempotencyKeyException when the event cannot be read or the key is too large
      */
     public Keys fromEvent(Object event, String where) {
+        try {
+            return derive(event, where);
+        } catch (StackOverflowError tooDeep) {
+            throw tooDeep(tooDeep);
+        }
+    }
+
+    private Keys derive(Object event, String where) {
         JsonNode tree = toTree(event);
         JsonNode keyNode;
         JsonNode payloadNode;
@@ -95,8 +103,23 @@ public final class RequestKeys {
         }
         requireSize(utf8Length(key), "the explicit key");
         CanonicalJson.Digest digest = CanonicalJson.sha256(TextNode.valueOf(key));
-        String payloadHash = payload == null ? null : CanonicalJson.sha256(toTree(payload)).hex();
+        String payloadHash;
+        try {
+            payloadHash = payload == null ? null : CanonicalJson.sha256(toTree(payload)).hex();
+        } catch (StackOverflowError tooDeep) {
+            throw tooDeep(tooDeep);
+        }
         return new Keys(idPrefix + digest.hex(), payloadHash);
+    }
+
+    /**
+     * Converting and hashing recurse once per nesting level: an object graph that refers to itself, or a tree
+     * nested deeper than the stack allows, ends here instead of escaping as an {@link Error}. (Events the Lambda
+     * runtime deserializes are at most 1,000 levels deep; this guards direct callers.)
+     */
+    private static IdempotencyKeyException tooDeep(StackOverflowError cause) {
+        return new IdempotencyKeyException(Reason.UNREADABLE_EVENT, "the event (or payload) is nested too deeply, or "
+                + "refers to itself, to be read as JSON", cause);
     }
 
     private JsonNode selectKey(JsonNode tree) throws JsonSelector.UnreadableJsonException {

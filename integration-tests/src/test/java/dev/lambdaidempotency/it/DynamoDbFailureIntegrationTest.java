@@ -140,9 +140,10 @@ class DynamoDbFailureIntegrationTest {
     }
 
     @Test
-    void aLostCompletionIsRecordedAsUnavailableSoTheHandlerNeverRunsTwice() throws Exception {
+    void aCompletionThatFailsTwiceIsRecordedAsUnavailableSoTheHandlerNeverRunsTwice() throws Exception {
         RequestHandler<Map<String, Object>, Receipt> handler = handler(store);
-        faults.failAttempt("PutItem", 2);     // 1: claim, 2: completion (lost), 3: completion as unavailable
+        // 1: claim, 2: completion (lost), 3: its one retry (lost), 4: completion as unavailable
+        faults.failAttempt("PutItem", 2).failAttempt("PutItem", 3);
         Receipt live = handler.handleRequest(Events.order("o-1"), null);
         assertEquals(1, live.run(), "the caller still gets the live response");
         IdempotencyResultUnavailableException e = assertThrows(IdempotencyResultUnavailableException.class,
@@ -155,7 +156,7 @@ class DynamoDbFailureIntegrationTest {
     @Test
     void whenNoCompletionCanBeWrittenTheClaimHoldsUntilItLapses() {
         RequestHandler<Map<String, Object>, Receipt> handler = handler(store);
-        faults.failAttempt("PutItem", 2).failAttempt("PutItem", 3);
+        faults.failAttempt("PutItem", 2).failAttempt("PutItem", 3).failAttempt("PutItem", 4);
         assertEquals(1, handler.handleRequest(Events.order("o-1"), null).run());
         assertThrows(IdempotencyInProgressException.class, () -> handler.handleRequest(Events.order("o-1"), null));
         clock.advance(IdempotencyConfig.DEFAULT_IN_PROGRESS_LEASE.plusMillis(1));

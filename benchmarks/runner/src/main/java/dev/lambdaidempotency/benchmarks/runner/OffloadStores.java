@@ -1,0 +1,73 @@
+package dev.lambdaidempotency.benchmarks.runner;
+
+import dev.lambdaidempotency.benchmarks.function.FloorFunction;
+import dev.lambdaidempotency.spi.ResultStore;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.util.Map;
+import java.util.Optional;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/** Result stores for the offload cases: the library's S3 store (when built) and the raw-SDK floor. */
+final class OffloadStores {
+    /** The library's S3 result store; looked up by name so this module compiles before it exists. */
+    static final String S3_RESULT_STORE = "dev.lambdaidempotency.s3.S3ResultStore";
+
+    private OffloadStores() {
+    }
+
+    /**
+     * The one place the benchmark obtains the library's result store: {@code S3ResultStore.builder().client(s3)
+     * .bucket(bucket).build()}. Replace the reflection with that direct call once the class is merged.
+     *
+     * @return the store, or empty when {@value #S3_RESULT_STORE} is not on the classpath (offload cases pending)
+     */
+    static Optional<ResultStore> ours(S3Client s3, String bucket) {
+        Class<?> type;
+        try {
+            type = Class.forName(S3_RESULT_STORE);
+        } catch (ClassNotFoundException notYet) {
+            return Optional.empty();
+        }
+        try {
+            Method builderMethod = type.getMethod("builder");
+            Object builder = builderMethod.invoke(null);
+            Class<?> builderType = builderMethod.getReturnType();
+            builder = builderType.getMethod("client", S3Client.class).invoke(builder, s3);
+            builder = builderType.getMethod("bucket", String.class).invoke(builder, bucket);
+            return Optional.of((ResultStore) builderType.getMethod("build").invoke(builder));
+        } catch (NoSuchMethodException | IllegalAccessException | InvocationTargetException e) {
+            throw new IllegalStateException(S3_RESULT_STORE + " is present but its builder is not "
+                    + "builder().client(S3Client).bucket(String).build(): update OffloadStores.ours", e);
+        }
+    }
+
+    /** The floor's offload: one PutObject, one GetObject, a pointer of bucket, key and size. */
+    static FloorFunction.Offload floor(S3Client s3, String bucket) {
+        return new FloorFunction.Offload() {
+            @Override
+            public AttributeValue put(String id, byte[] json) {
+                String key = "floor/" + id.replace('#', '/');
+                s3.putObject(b -> b.bucket(bucket).key(key).contentType("application/json"),
+                        RequestBody.fromBytes(json));
+                return AttributeValue.fromM(Map.of("bucket", AttributeValue.fromS(bucket),
+                        "key", AttributeValue.fromS(key),
+                        "size", AttributeValue.fromN(Integer.toString(json.length))));
+            }
+
+            @Override
+            public byte[] get(AttributeValue pointer) {
+                Map<String, AttributeValue> p = pointer.m();
+                return s3.getObjectAsBytes(b -> b.bucket(p.get("bucket").s()).key(p.get("key").s())).asByteArray();
+            }
+        };
+    }
+
+    /** Deletes every object of {@code bucket} (between batches of first-execution offload calls; not timed). */
+    static void empty(S3Client s3, String bucket) {
+        s3.listObjectsV2Paginator(b -> b.bucket(bucket)).contents()
+                .forEach(o -> s3.deleteObject(b -> b.bucket(bucket).key(o.key())));
+    }
+}
