@@ -43,19 +43,13 @@ public final class FunctionWiring {
     private static final IdempotencyTracer TRACER = XRayIdempotencyTracer.create(AWSXRay.getGlobalRecorder());
 
     private final FunctionSettings settings;
-    private final DynamoDbClient dynamoDb;
-    private final S3Client s3;
     private final IdempotencyStore store;
     private final ResultStore resultStore;
 
-    private FunctionWiring(FunctionSettings settings, DynamoDbClient dynamoDb, S3Client s3) {
+    private FunctionWiring(FunctionSettings settings, IdempotencyStore store, ResultStore resultStore) {
         this.settings = Objects.requireNonNull(settings, "settings");
-        this.dynamoDb = Objects.requireNonNull(dynamoDb, "dynamoDb");
-        this.s3 = s3;
-        this.store = DynamoDbIdempotencyStore.builder().client(dynamoDb).tableName(settings.table()).build();
-        this.resultStore = s3 != null && settings.bucket() != null
-                ? S3ResultStore.builder(Map.of()).client(s3).bucket(settings.bucket()).build()
-                : null;
+        this.store = Objects.requireNonNull(store, "store");
+        this.resultStore = resultStore;
     }
 
     /** Built on first use, once per JVM (per execution environment in Lambda). */
@@ -94,7 +88,7 @@ public final class FunctionWiring {
                             .build())
                     .build();
         }
-        return new FunctionWiring(settings, dynamoDb, s3);
+        return of(settings, dynamoDb, s3);
     }
 
     /**
@@ -106,7 +100,25 @@ public final class FunctionWiring {
      * @return the wiring
      */
     public static FunctionWiring of(FunctionSettings settings, DynamoDbClient dynamoDb, S3Client s3) {
-        return new FunctionWiring(settings, dynamoDb, s3);
+        Objects.requireNonNull(dynamoDb, "dynamoDb");
+        IdempotencyStore store = DynamoDbIdempotencyStore.builder().client(dynamoDb).tableName(settings.table())
+                .build();
+        ResultStore resultStore = s3 != null && settings.bucket() != null
+                ? S3ResultStore.builder(Map.of()).client(s3).bucket(settings.bucket()).build()
+                : null;
+        return new FunctionWiring(settings, store, resultStore);
+    }
+
+    /**
+     * A wiring over stores the caller made (unit tests use the test kit's in-memory stores).
+     *
+     * @param settings    the settings (function name, record TTL)
+     * @param store       the record store
+     * @param resultStore the result store, or {@code null} for none
+     * @return the wiring
+     */
+    public static FunctionWiring of(FunctionSettings settings, IdempotencyStore store, ResultStore resultStore) {
+        return new FunctionWiring(settings, store, resultStore);
     }
 
     /**
@@ -145,15 +157,6 @@ public final class FunctionWiring {
      */
     public FunctionSettings settings() {
         return settings;
-    }
-
-    /**
-     * The DynamoDB client.
-     *
-     * @return the client
-     */
-    public DynamoDbClient dynamoDbClient() {
-        return dynamoDb;
     }
 
     /**
