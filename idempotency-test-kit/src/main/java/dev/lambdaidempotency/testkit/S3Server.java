@@ -11,10 +11,13 @@ import software.amazon.awssdk.regions.Region;
  * real SigV4 signatures. Clients must use path-style addressing. Close it to stop.
  */
 public final class S3Server implements AutoCloseable {
-    /** The access key the server accepts. */
-    public static final String ACCESS_KEY = "local-access-key";
+    /**
+     * The access key the server accepts. Letters and digits only, which DynamoDB Local (2.0+) also requires: one
+     * credential pair then serves both embedded servers, as the standard SDK settings of one process give it.
+     */
+    public static final String ACCESS_KEY = "localAccessKey";
     /** The secret key the server accepts. */
-    public static final String SECRET_KEY = "local-secret-key";
+    public static final String SECRET_KEY = "localSecretKey";
 
     private final S3Proxy proxy;
     private final AwsEndpoint endpoint;

@@ -1,0 +1,143 @@
+package dev.lambdaidempotency.examples.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
+import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
+import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import com.amazonaws.services.lambda.runtime.serialization.events.LambdaEventSerializers;
+import com.amazonaws.services.lambda.runtime.serialization.factories.JacksonFactory;
+import dev.lambdaidempotency.examples.orders.OrderConsumerFunction;
+import dev.lambdaidempotency.examples.orders.SimulatedFulfilment;
+import dev.lambdaidempotency.examples.payment.PaymentApiFunction;
+import dev.lambdaidempotency.examples.payment.SimulatedPaymentProcessor;
+import dev.lambdaidempotency.examples.report.Report;
+import dev.lambdaidempotency.examples.report.ReportFunction;
+import dev.lambdaidempotency.examples.report.ReportGenerator;
+import dev.lambdaidempotency.examples.report.ReportRequest;
+import dev.lambdaidempotency.examples.wiring.FunctionSettings;
+import dev.lambdaidempotency.examples.wiring.FunctionWiring;
+import dev.lambdaidempotency.s3.S3ResultStore;
+import dev.lambdaidempotency.testkit.LocalAwsExtension;
+import dev.lambdaidempotency.testkit.S3Server;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/**
+ * The functions on DynamoDB Local and S3Proxy, wired the way Lambda wires them: {@link FunctionWiring#fromSettings}
+ * builds url-connection clients from the SDK's standard settings (here the system properties
+ * {@code aws.endpointUrlDynamoDb}, {@code aws.endpointUrlS3}, {@code aws.region}, credentials), with path-style S3
+ * and the Expect-header interceptor; events come from events/ through the Lambda runtime's serializer.
+ */
+class FunctionsIntegrationTest {
+    @RegisterExtension
+    static final LocalAwsExtension aws = LocalAwsExtension.embedded();
+
+    private static final List<String> PROPERTIES = List.of("aws.endpointUrlDynamoDb", "aws.endpointUrlS3",
+            "aws.region", "aws.accessKeyId", "aws.secretAccessKey");
+
+    private static FunctionWiring wiring;
+    private static String table;
+    private static String bucket;
+    private static DynamoDbClient dynamoDb;
+    private static S3Client s3;
+
+    @BeforeAll
+    static void wireThroughStandardSettings() {
+        dynamoDb = aws.dynamoDbClient();
+        s3 = aws.s3Client();
+        table = aws.newStore(dynamoDb).tableName();
+        bucket = aws.newBucket(s3);
+        System.setProperty("aws.endpointUrlDynamoDb", aws.dynamoDb().uri().toString());
+        System.setProperty("aws.endpointUrlS3", aws.s3().uri().toString());
+        System.setProperty("aws.region", aws.s3().region().id());
+        System.setProperty("aws.accessKeyId", S3Server.ACCESS_KEY);
+        System.setProperty("aws.secretAccessKey", S3Server.SECRET_KEY);
+        wiring = FunctionWiring.fromSettings(FunctionSettings.from(Map.of(FunctionSettings.TABLE, table,
+                FunctionSettings.BUCKET, bucket, FunctionSettings.S3_PATH_STYLE, "true")::get));
+    }
+
+    @AfterAll
+    static void clearProperties() {
+        PROPERTIES.forEach(System::clearProperty);
+    }
+
+    @Test
+    void paymentSampleEventsFirstReplayMismatchMissingKey() throws IOException {
+        PaymentApiFunction function = new PaymentApiFunction(wiring, new SimulatedPaymentProcessor(Clock.systemUTC()));
+        APIGatewayProxyResponseEvent first = function.handleRequest(apiEvent("payment-request.json"), null);
+        APIGatewayProxyResponseEvent replay = function.handleRequest(apiEvent("payment-request.json"), null);
+        APIGatewayProxyResponseEvent changed = function.handleRequest(apiEvent("payment-request-changed-body.json"),
+                null);
+        APIGatewayProxyResponseEvent noKey = function.handleRequest(apiEvent("payment-request-no-key.json"), null);
+
+        assertEquals(201, first.getStatusCode());
+        assertNull(first.getHeaders().get(PaymentApiFunction.REPLAYED_HEADER));
+        assertEquals(201, replay.getStatusCode());
+        assertEquals("true", replay.getHeaders().get(PaymentApiFunction.REPLAYED_HEADER));
+        assertEquals(first.getBody(), replay.getBody());
+        assertEquals(422, changed.getStatusCode());
+        assertEquals(400, noKey.getStatusCode());
+    }
+
+    @Test
+    void orderBatchWithDuplicateThenRedelivered() throws IOException {
+        OrderConsumerFunction function = new OrderConsumerFunction(wiring, new SimulatedFulfilment(Clock.systemUTC()));
+        SQSEvent batch = LambdaEventSerializers.serializerFor(SQSEvent.class, getClass().getClassLoader())
+                .fromJson(read("orders-batch-with-duplicate.json"));
+        assertEquals(4, batch.getRecords().size());
+        SQSBatchResponse first = function.handleRequest(batch, null);
+        SQSBatchResponse again = function.handleRequest(batch, null);
+        assertEquals(List.of(), first.getBatchItemFailures());
+        assertEquals(List.of(), again.getBatchItemFailures());
+        long items = dynamoDb.scan(b -> b.tableName(table)).items().stream()
+                .filter(i -> i.get("id").s().startsWith(OrderConsumerFunction.LOCAL_FUNCTION_NAME + "#@"
+                        + OrderConsumerFunction.OPERATION + "#"))
+                .count();
+        assertEquals(3, items, "one record per distinct order id");
+    }
+
+    @Test
+    void reportIsOffloadedToS3AndTheItemHoldsOnlyAPointer() throws IOException {
+        ReportFunction function = new ReportFunction(wiring, new ReportGenerator(Clock.systemUTC(), 6_000));
+        ReportRequest request = JacksonFactory.getInstance().getSerializer(ReportRequest.class)
+                .fromJson(read("report-request.json"));
+        Report first = function.handleRequest(request, null);
+        Report second = function.handleRequest(request, null);
+        assertEquals(first, second);
+
+        Map<String, AttributeValue> item = dynamoDb.scan(b -> b.tableName(table)).items().stream()
+                .filter(i -> i.get("id").s().startsWith(ReportFunction.LOCAL_FUNCTION_NAME + "#"))
+                .findFirst().orElseThrow();
+        assertFalse(item.containsKey("data"));
+        Map<String, AttributeValue> pointer = item.get("result_pointer").m();
+        assertEquals(bucket, pointer.get("bucket").s());
+        assertTrue(pointer.get("key").s().startsWith(S3ResultStore.DEFAULT_KEY_PREFIX));
+        long stored = s3.headObject(b -> b.bucket(bucket).key(pointer.get("key").s())).contentLength();
+        assertEquals(Long.parseLong(pointer.get("size").n()), stored);
+    }
+
+    private static APIGatewayProxyRequestEvent apiEvent(String name) throws IOException {
+        return LambdaEventSerializers.serializerFor(APIGatewayProxyRequestEvent.class,
+                FunctionsIntegrationTest.class.getClassLoader()).fromJson(read(name));
+    }
+
+    private static String read(String name) throws IOException {
+        return Files.readString(Path.of("..", "events", name));
+    }
+}

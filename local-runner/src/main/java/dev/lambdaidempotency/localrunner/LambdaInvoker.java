@@ -1,0 +1,103 @@
+package dev.lambdaidempotency.localrunner;
+
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.serialization.PojoSerializer;
+import com.amazonaws.services.lambda.runtime.serialization.events.LambdaEventSerializers;
+import com.amazonaws.services.lambda.runtime.serialization.factories.JacksonFactory;
+import java.io.ByteArrayOutputStream;
+import java.lang.reflect.ParameterizedType;
+import java.lang.reflect.Type;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+/**
+ * Invokes a handler the way the Lambda Java runtime does: one handler instance per "execution environment" (made
+ * with its public no-argument constructor), event JSON turned into the handler's input type by
+ * aws-lambda-java-serialization (the runtime's own event mix-ins), the response turned back into JSON by it.
+ * Thread-safe when the handler is.
+ */
+final class LambdaInvoker {
+    private final SampleFunction function;
+    private final RequestHandler<Object, Object> handler;
+    private final PojoSerializer<Object> input;
+    private final PojoSerializer<Object> output;
+
+    /** What one invocation returned. */
+    record Invocation(String requestId, Object response, String responseJson, Throwable error, List<String> logs,
+            long millis) {
+        boolean failed() {
+            return error != null;
+        }
+    }
+
+    private LambdaInvoker(SampleFunction function, RequestHandler<Object, Object> handler, Class<?> inputType,
+            Class<?> outputType) {
+        this.function = function;
+        this.handler = handler;
+        this.input = serializerFor(inputType);
+        this.output = serializerFor(outputType);
+    }
+
+    /**
+     * Loads and instantiates the function's handler class (its constructor is the function's init phase).
+     *
+     * @param function the function
+     * @return the invoker
+     */
+    @SuppressWarnings("unchecked")
+    static LambdaInvoker load(SampleFunction function) {
+        try {
+            Class<?> type = Class.forName(function.handlerClass());
+            Object instance = type.getDeclaredConstructor().newInstance();
+            if (!(instance instanceof RequestHandler<?, ?>)) {
+                throw new IllegalStateException(function.handlerClass() + " is not a RequestHandler");
+            }
+            Class<?>[] io = handlerTypes(type);
+            return new LambdaInvoker(function, (RequestHandler<Object, Object>) instance, io[0], io[1]);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("cannot instantiate " + function.handlerClass() + ": " + e, e);
+        }
+    }
+
+    /**
+     * Invokes the handler with an event.
+     *
+     * @param eventJson the event, as Lambda would receive it
+     * @return the response (or the error) with the function's log lines
+     */
+    Invocation invoke(String eventJson) {
+        LocalContext context = new LocalContext(function);
+        long start = System.nanoTime();
+        Object event = input.fromJson(eventJson);
+        try {
+            Object response = handler.handleRequest(event, context);
+            ByteArrayOutputStream json = new ByteArrayOutputStream();
+            output.toJson(response, json);
+            return new Invocation(context.getAwsRequestId(), response, json.toString(StandardCharsets.UTF_8), null,
+                    context.logLines(), (System.nanoTime() - start) / 1_000_000);
+        } catch (RuntimeException e) {
+            return new Invocation(context.getAwsRequestId(), null, null, e, context.logLines(),
+                    (System.nanoTime() - start) / 1_000_000);
+        }
+    }
+
+    private static Class<?>[] handlerTypes(Class<?> type) {
+        for (Type generic : type.getGenericInterfaces()) {
+            if (generic instanceof ParameterizedType parameterized
+                    && parameterized.getRawType() == RequestHandler.class) {
+                Type[] args = parameterized.getActualTypeArguments();
+                return new Class<?>[] {(Class<?>) args[0], (Class<?>) args[1]};
+            }
+        }
+        throw new IllegalStateException(type.getName() + " does not declare RequestHandler<I, O> directly");
+    }
+
+    @SuppressWarnings("unchecked")
+    private static PojoSerializer<Object> serializerFor(Class<?> type) {
+        ClassLoader loader = LambdaInvoker.class.getClassLoader();
+        PojoSerializer<?> serializer = LambdaEventSerializers.isLambdaSupportedEvent(type.getName())
+                ? LambdaEventSerializers.serializerFor(type, loader)
+                : JacksonFactory.getInstance().getSerializer(type);
+        return (PojoSerializer<Object>) serializer;
+    }
+}
