@@ -2,8 +2,10 @@ package dev.lambdaidempotency.internal;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.node.MissingNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -110,6 +112,76 @@ public final class JsonSelector {
             where = step.field != null ? where + "." + step.field : where + "[" + step.index + "]";
         }
         return node == null ? MissingNode.getInstance() : node;
+    }
+
+    /**
+     * Selects from a graph of {@link Map}s, {@link List}s, strings and scalars (how the Lambda runtime hands over
+     * untyped events) without converting the whole graph: only the selected value becomes a tree. The result is
+     * the same node {@link #select(JsonNode, ObjectReader)} finds in {@code mapper.valueToTree(root)}.
+     *
+     * @param root   the event
+     * @param mapper converts the selected value
+     * @param reader parses JSON strings met on the way
+     * @return the selected node, {@link MissingNode} when a step finds nothing, or {@code null} when the graph holds
+     *         something on the path this walk does not interpret exactly as Jackson would (convert the whole event)
+     * @throws UnreadableJsonException when a string on the path is not JSON
+     */
+    public JsonNode selectFromObjects(Object root, ObjectMapper mapper, ObjectReader reader)
+            throws UnreadableJsonException {
+        Object current = root;
+        String where = "$";
+        for (int i = 0; i < steps.size(); i++) {
+            if (current == null) {
+                return MissingNode.getInstance();
+            }
+            if (current instanceof String text) {
+                return selectFrom(parseEmbedded(text, where, reader), i, where, reader);
+            }
+            Step step = steps.get(i);
+            if (current instanceof List<?> list) {
+                if (step.field != null) {
+                    return MissingNode.getInstance();
+                }
+                current = step.index < list.size() ? list.get(step.index) : null;
+            } else if (current instanceof Map<?, ?> map) {
+                if (step.field == null) {
+                    return MissingNode.getInstance();
+                }
+                if (!map.containsKey(step.field)) {
+                    for (Object key : map.keySet()) {
+                        if (!(key instanceof String)) {
+                            return null; // Jackson writes such keys with toString(): leave it to Jackson
+                        }
+                    }
+                    current = step.caseInsensitive ? ignoringCase(map, step.field) : null;
+                } else {
+                    current = map.get(step.field);
+                }
+            } else if (current instanceof Number || current instanceof Boolean) {
+                return MissingNode.getInstance();
+            } else {
+                return null; // a bean, an array, a node: not interpreted here
+            }
+            where = step.field != null ? where + "." + step.field : where + "[" + step.index + "]";
+        }
+        if (current == null) {
+            return MissingNode.getInstance();
+        }
+        return current instanceof String text ? TextNode.valueOf(text) : mapper.valueToTree(current);
+    }
+
+    private JsonNode selectFrom(JsonNode node, int firstStep, String where, ObjectReader reader)
+            throws UnreadableJsonException {
+        return new JsonSelector(expression, steps.subList(firstStep, steps.size())).select(node, reader);
+    }
+
+    private static Object ignoringCase(Map<?, ?> map, String field) {
+        for (Map.Entry<?, ?> entry : map.entrySet()) {
+            if (((String) entry.getKey()).equalsIgnoreCase(field)) {
+                return entry.getValue();
+            }
+        }
+        return null;
     }
 
     static JsonNode parseEmbedded(String text, String where, ObjectReader reader) throws UnreadableJsonException {

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.node.TextNode;
 import dev.lambdaidempotency.IdempotencyKeyException;
 import dev.lambdaidempotency.IdempotencyKeyException.Reason;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Turns an event (or an explicit key) into a scoped record id and a payload hash. Everything that does not depend
@@ -21,6 +22,8 @@ public final class RequestKeys {
     private final int maxKeyBytes;
     private final ObjectMapper mapper;
     private final ObjectReader treeReader;
+    /** Key and payload are parts of the event: select them from a Map event without converting all of it. */
+    private final boolean walkObjects;
 
     /**
      * The id and payload hash of one request.
@@ -49,6 +52,7 @@ public final class RequestKeys {
         this.maxKeyBytes = maxKeyBytes;
         this.mapper = mapper;
         this.treeReader = treeReader;
+        this.walkObjects = !keySelectors.isEmpty() && (payloadSelector == null || !payloadSelector.isRoot());
     }
 
     /**
@@ -68,12 +72,25 @@ public final class RequestKeys {
     }
 
     private Keys derive(Object event, String where) {
-        JsonNode tree = toTree(event);
-        JsonNode keyNode;
-        JsonNode payloadNode;
+        JsonNode keyNode = null;
+        JsonNode payloadNode = null;
         try {
-            keyNode = selectKey(tree);
-            payloadNode = payloadSelector == null ? null : payloadSelector.select(tree, treeReader);
+            boolean selected = false;
+            if (walkObjects && (event instanceof Map || event instanceof List)) {
+                try {
+                    keyNode = selectKeyFromObjects(event);
+                    payloadNode = payloadSelector == null || keyNode == null ? null
+                            : payloadSelector.selectFromObjects(event, mapper, treeReader);
+                } catch (IllegalArgumentException e) {
+                    throw unconvertible(event, e);
+                }
+                selected = keyNode != null && (payloadSelector == null || payloadNode != null);
+            }
+            if (!selected) {
+                JsonNode tree = toTree(event);
+                keyNode = selectKey(tree);
+                payloadNode = payloadSelector == null ? null : payloadSelector.select(tree, treeReader);
+            }
         } catch (JsonSelector.UnreadableJsonException e) {
             throw new IdempotencyKeyException(Reason.UNREADABLE_EVENT, "cannot read the idempotency key at "
                     + where + ": " + e.getMessage(), e);
@@ -120,6 +137,18 @@ public final class RequestKeys {
     private static IdempotencyKeyException tooDeep(StackOverflowError cause) {
         return new IdempotencyKeyException(Reason.UNREADABLE_EVENT, "the event (or payload) is nested too deeply, or "
                 + "refers to itself, to be read as JSON", cause);
+    }
+
+    /** Like {@link #selectKey(JsonNode)} on the converted event; {@code null} when only Jackson can tell. */
+    private JsonNode selectKeyFromObjects(Object event) throws JsonSelector.UnreadableJsonException {
+        JsonNode found = null;
+        for (JsonSelector selector : keySelectors) {
+            found = selector.selectFromObjects(event, mapper, treeReader);
+            if (found == null || !isAbsent(found)) {
+                return found;
+            }
+        }
+        return found;
     }
 
     private JsonNode selectKey(JsonNode tree) throws JsonSelector.UnreadableJsonException {
@@ -175,9 +204,13 @@ public final class RequestKeys {
         try {
             return mapper.valueToTree(event);
         } catch (IllegalArgumentException e) {
-            throw new IdempotencyKeyException(Reason.UNREADABLE_EVENT, "an event of type "
-                    + event.getClass().getName() + " cannot be read as JSON: " + e.getMessage(), e);
+            throw unconvertible(event, e);
         }
+    }
+
+    private static IdempotencyKeyException unconvertible(Object event, IllegalArgumentException e) {
+        return new IdempotencyKeyException(Reason.UNREADABLE_EVENT, "an event of type " + event.getClass().getName()
+                + " cannot be read as JSON: " + e.getMessage(), e);
     }
 
     /** A JSON text (an API Gateway body, say) is compared as canonical JSON; any other string as itself. */

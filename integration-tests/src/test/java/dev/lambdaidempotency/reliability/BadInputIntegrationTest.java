@@ -140,7 +140,8 @@ class BadInputIntegrationTest {
                 Arguments.of("header missing", HEADER, Map.of("headers", Map.of("Other", "x")), Reason.MISSING),
                 Arguments.of("header blank", HEADER, Map.of("headers", Map.of("Idempotency-Key", " ")),
                         Reason.MISSING),
-                Arguments.of("self-referencing event", keyPath("orderId"), selfReferencing, Reason.UNREADABLE_EVENT),
+                Arguments.of("self-referencing key value", keyPath("orderId"), Map.of("orderId", selfReferencing),
+                        Reason.UNREADABLE_EVENT),
                 Arguments.of("self-referencing event, whole-event key", WHOLE, selfReferencing,
                         Reason.UNREADABLE_EVENT),
                 Arguments.of("tree nested 100,000 deep, whole-event key", WHOLE, deepNode(100_000),
@@ -173,6 +174,16 @@ class BadInputIntegrationTest {
         }
         assertEquals(keys.size(), probe.executions.get(), "distinct strings are distinct keys (NFC ≠ NFD)");
         probe.assertRecords(keys.size(), "заказ");
+    }
+
+    @Test
+    void withAKeyPathOnlyTheKeyOfAMapEventIsRead() {
+        Map<String, Object> selfReferencing = new HashMap<>();
+        selfReferencing.put("orderId", "self-1");
+        selfReferencing.put("me", selfReferencing);
+        Probe probe = new Probe(keyPath("orderId"));
+        assertEquals("run-1", probe.call(selfReferencing), "a loop outside the key is never touched");
+        probe.assertRecords(1, null);
     }
 
     @Test

@@ -1,9 +1,8 @@
 package dev.lambdaidempotency.benchmarks.runner;
 
 import dev.lambdaidempotency.benchmarks.function.FloorFunction;
+import dev.lambdaidempotency.s3.S3ResultStore;
 import dev.lambdaidempotency.spi.ResultStore;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Method;
 import java.util.Map;
 import java.util.Optional;
 import software.amazon.awssdk.core.sync.RequestBody;
@@ -12,36 +11,17 @@ import software.amazon.awssdk.services.s3.S3Client;
 
 /** Result stores for the offload cases: the library's S3 store (when built) and the raw-SDK floor. */
 final class OffloadStores {
-    /** The library's S3 result store; looked up by name so this module compiles before it exists. */
-    static final String S3_RESULT_STORE = "dev.lambdaidempotency.s3.S3ResultStore";
-
     private OffloadStores() {
     }
 
     /**
-     * The one place the benchmark obtains the library's result store: {@code S3ResultStore.builder().client(s3)
-     * .bucket(bucket).build()}. Replace the reflection with that direct call once the class is merged.
+     * The one place the benchmark obtains the library's result store.
      *
-     * @return the store, or empty when {@value #S3_RESULT_STORE} is not on the classpath (offload cases pending)
+     * @param compression gzip (the library's default) or raw bytes, as the floor stores them
+     * @return the store
      */
-    static Optional<ResultStore> ours(S3Client s3, String bucket) {
-        Class<?> type;
-        try {
-            type = Class.forName(S3_RESULT_STORE);
-        } catch (ClassNotFoundException notYet) {
-            return Optional.empty();
-        }
-        try {
-            Method builderMethod = type.getMethod("builder");
-            Object builder = builderMethod.invoke(null);
-            Class<?> builderType = builderMethod.getReturnType();
-            builder = builderType.getMethod("client", S3Client.class).invoke(builder, s3);
-            builder = builderType.getMethod("bucket", String.class).invoke(builder, bucket);
-            return Optional.of((ResultStore) builderType.getMethod("build").invoke(builder));
-        } catch (NoSuchMethodException | IllegalAccessException | InvocationTargetException e) {
-            throw new IllegalStateException(S3_RESULT_STORE + " is present but its builder is not "
-                    + "builder().client(S3Client).bucket(String).build(): update OffloadStores.ours", e);
-        }
+    static Optional<ResultStore> ours(S3Client s3, String bucket, boolean compression) {
+        return Optional.of(S3ResultStore.builder().client(s3).bucket(bucket).compression(compression).build());
     }
 
     /** The floor's offload: one PutObject, one GetObject, a pointer of bucket, key and size. */

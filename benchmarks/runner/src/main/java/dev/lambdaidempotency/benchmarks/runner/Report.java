@@ -94,7 +94,7 @@ final class Report {
                 }
                 int n = v.wall.size();
                 String delta = "";
-                if (v.name.equals("ours") && floor != null && floor.measured()) {
+                if (v.name.startsWith("ours") && floor != null && floor.measured()) {
                     delta = signedMicros(v.wall.median() - floor.wall.median()) + " / "
                             + signedMicros(v.cpu.median() - floor.cpu.median());
                 }

@@ -50,6 +50,9 @@ final class WarmBenchmark {
         void invoke(Map<String, Object> event);
     }
 
+    /** The library with gzip off, as the floor stores results: isolates compression from the library's cost. */
+    static final String RAW = "ours, gzip off";
+
     /** One variant of one case, with its samples. */
     static final class Variant {
         final String name;
@@ -206,11 +209,12 @@ final class WarmBenchmark {
         String keep = newBucket("results-keep");
         String floorFirst = newBucket("results-floor-first");
         String oursFirst = newBucket("results-ours-first");
-        Optional<ResultStore> oursKeepStore = OffloadStores.ours(s3, keep);
-        Optional<ResultStore> oursFirstStore = OffloadStores.ours(s3, oursFirst);
-        if (oursKeepStore.isEmpty()) {
-            offloadPending = "pending: " + OffloadStores.S3_RESULT_STORE + " is not on the classpath yet";
-        }
+        String rawKeep = newBucket("results-raw-keep");
+        String rawFirst = newBucket("results-raw-first");
+        Optional<ResultStore> oursKeepStore = OffloadStores.ours(s3, keep, true);
+        Optional<ResultStore> oursFirstStore = OffloadStores.ours(s3, oursFirst, true);
+        Optional<ResultStore> rawKeepStore = OffloadStores.ours(s3, rawKeep, false);
+        Optional<ResultStore> rawFirstStore = OffloadStores.ours(s3, rawFirst, false);
         for (int mib : new int[] {1, 5}) {
             BareFunction big = new BareFunction(padding(mib * MIB - 80));
             int batch = mib == 1 ? settings.oneMibBatch() : settings.fiveMibBatch();
@@ -219,9 +223,12 @@ final class WarmBenchmark {
             variants(offloadFirst, this::newEvent, big,
                     floor(big, "floor-off" + mib + "-first", OffloadStores.floor(s3, floorFirst), false),
                     oursFirstStore.map(rs -> ours(big, "bench-off" + mib + "-first", 0, rs)).orElse(null), false);
+            offloadFirst.variants.add(new Variant(RAW, call(this::newEvent, rawFirstStore
+                    .map(rs -> ours(big, "bench-raw" + mib + "-first", 0, rs)).orElseThrow(), false), null));
             offloadFirst.afterBatch = () -> {
                 OffloadStores.empty(s3Admin, floorFirst);
                 OffloadStores.empty(s3Admin, oursFirst);
+                OffloadStores.empty(s3Admin, rawFirst);
             };
             Case offloadReplay = add(new Case("offload-" + mib + "MiB-replay",
                     "offloaded " + mib + " MiB result, replay", batch));
@@ -232,6 +239,8 @@ final class WarmBenchmark {
                     oursKeepStore.map(rs -> primed(ours(big, "bench-off" + mib + "-replay", 0, rs), offloadEvent))
                             .orElse(null),
                     false);
+            offloadReplay.variants.add(new Variant(RAW, call(offloadEvent, primed(ours(big, "bench-raw" + mib
+                    + "-replay", 0, rawKeepStore.orElseThrow()), offloadEvent), false), null));
         }
     }
 

@@ -1,0 +1,98 @@
+package dev.lambdaidempotency.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.node.MissingNode;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The Map-event fast path must find exactly what selecting from the converted tree finds. */
+class JsonSelectorObjectWalkTest {
+    private final ObjectMapper mapper = new ObjectMapper();
+    private final ObjectReader reader = mapper.reader().with(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
+
+    private static final List<String> PATHS = List.of("orderId", "detail.order.id", "items[0].sku", "items[5]",
+            "items[0]", "body.orderId", "body.lines[1].qty", "headers.idempotency-key", "headers.IDEMPOTENCY-KEY",
+            "multiValueHeaders.Idempotency-Key[0]", "flag.x", "amount.value", "nothing.here", "items.sku",
+            "detail[0]", "nullable", "nullable.deeper", "body");
+
+    private List<Object> events() {
+        Map<String, Object> order = new LinkedHashMap<>();
+        order.put("id", "o-1");
+        Map<String, Object> detail = new LinkedHashMap<>(Map.of("order", order));
+        Map<String, Object> event = new LinkedHashMap<>();
+        event.put("orderId", "o-1");
+        event.put("detail", detail);
+        event.put("items", List.of(Map.of("sku", "s-1", "qty", 2), Map.of("sku", "s-2")));
+        event.put("body", "{\"orderId\": 42, \"lines\": [{\"qty\": 1}, {\"qty\": 2.50}]}");
+        event.put("headers", Map.of("Idempotency-Key", "k-1", "Content-Type", "application/json"));
+        event.put("multiValueHeaders", Map.of("idempotency-key", List.of("k-2", "k-3")));
+        event.put("flag", true);
+        event.put("amount", 12.5);
+        event.put("nullable", null);
+        Map<String, Object> bodyNotJson = new HashMap<>(Map.of("body", "orderId=1"));
+        List<Object> list = new ArrayList<>(List.of(Map.of("a", 1), "x"));
+        return Arrays.asList(event, bodyNotJson, list, Map.of(), List.of(), Map.of("orderId", Map.of("n", 1.0)),
+                Map.of("orderId", List.of(1, 2L, 3.25, "four", false)));
+    }
+
+    @Test
+    void findsWhatTheConvertedTreeFinds() throws Exception {
+        int compared = 0;
+        for (Object event : events()) {
+            JsonNode tree = mapper.valueToTree(event);
+            for (String path : PATHS) {
+                JsonSelector selector = JsonSelector.parse(path);
+                JsonNode slow;
+                try {
+                    slow = selector.select(tree, reader);
+                } catch (JsonSelector.UnreadableJsonException e) {
+                    assertThrows(JsonSelector.UnreadableJsonException.class,
+                            () -> selector.selectFromObjects(event, mapper, reader), path + " on " + event);
+                    continue;
+                }
+                JsonNode fast = selector.selectFromObjects(event, mapper, reader);
+                if (slow.isNull()) {
+                    assertInstanceOf(MissingNode.class, fast, "a null value is absent either way: " + path);
+                } else {
+                    assertEquals(slow, fast, path + " on " + event);
+                }
+                compared++;
+            }
+        }
+        assertEquals(events().size() * PATHS.size() - 2, compared, "every case but the two unreadable bodies compared");
+    }
+
+    @Test
+    void declinesWhatOnlyJacksonCanInterpret() throws Exception {
+        JsonSelector orderId = JsonSelector.parse("detail.orderId");
+        assertNull(orderId.selectFromObjects(Map.of("detail", new Bean()), mapper, reader), "a bean on the path");
+        assertNull(orderId.selectFromObjects(Map.of("detail", new String[] {"x"}), mapper, reader), "an array");
+        assertNull(JsonSelector.parse("1").selectFromObjects(Map.of(1, "one"), mapper, reader),
+                "a map whose keys Jackson writes with toString()");
+        assertEquals(mapper.valueToTree(new Bean()), JsonSelector.parse("detail").selectFromObjects(
+                Map.of("detail", new Bean()), mapper, reader), "a bean as the selected value is converted alone");
+    }
+
+    /** A bean Jackson serializes as {"orderId":"b-1"}. */
+    public static final class Bean {
+        /**
+         * @return the id
+         */
+        public String getOrderId() {
+            return "b-1";
+        }
+    }
+}
