@@ -18,7 +18,7 @@ import dev.lambdaidempotency.IdempotencyStoreException;
 import dev.lambdaidempotency.dynamodb.DynamoDbIdempotencyStore;
 import dev.lambdaidempotency.it.support.Events;
 import dev.lambdaidempotency.it.support.FaultInjector;
-import dev.lambdaidempotency.it.support.MutableClock;
+import dev.lambdaidempotency.testkit.MutableClock;
 import dev.lambdaidempotency.it.support.Receipt;
 import dev.lambdaidempotency.it.support.Tables;
 import dev.lambdaidempotency.testkit.LocalAwsExtension;

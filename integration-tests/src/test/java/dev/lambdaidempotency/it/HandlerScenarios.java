@@ -19,9 +19,9 @@ import dev.lambdaidempotency.IdempotencyPayloadMismatchException;
 import dev.lambdaidempotency.IdempotentOperation;
 import dev.lambdaidempotency.MissingKeyPolicy;
 import dev.lambdaidempotency.it.support.Events;
-import dev.lambdaidempotency.it.support.MutableClock;
+import dev.lambdaidempotency.testkit.MutableClock;
 import dev.lambdaidempotency.it.support.Receipt;
-import dev.lambdaidempotency.it.support.TestContext;
+import dev.lambdaidempotency.testkit.TestLambdaContext;
 import dev.lambdaidempotency.spi.IdempotencyStore;
 import java.io.IOException;
 import java.math.BigDecimal;
@@ -213,19 +213,19 @@ abstract class HandlerScenarios {
                     }
                     return new Receipt("o-1", call, BigDecimal.ONE, List.of());
                 }, Receipt.class);
-        TestContext firstContext = TestContext.remaining(clock, Duration.ofMillis(900));
+        TestLambdaContext firstContext = TestLambdaContext.remaining(clock, Duration.ofMillis(900));
         Future<Receipt> first = executor.submit(() -> handler.handleRequest(Events.order("o-1"), firstContext));
         await(started);
 
         clock.advanceMillis(900);     // exactly at the deadline: still in progress
         IdempotencyInProgressException inProgress = assertThrows(IdempotencyInProgressException.class,
-                () -> handler.handleRequest(Events.order("o-1"), TestContext.remaining(clock, Duration.ofSeconds(3))));
+                () -> handler.handleRequest(Events.order("o-1"), TestLambdaContext.remaining(clock, Duration.ofSeconds(3))));
         assertEquals(firstContext.deadline(), inProgress.claimExpiresAt());
         assertTrue(inProgress.isRetryable());
         assertNotNull(inProgress.recordId());
 
         clock.advanceMillis(1);       // one millisecond later the claim has lapsed
-        assertEquals(2, handler.handleRequest(Events.order("o-1"), TestContext.remaining(clock, Duration.ofSeconds(3)))
+        assertEquals(2, handler.handleRequest(Events.order("o-1"), TestLambdaContext.remaining(clock, Duration.ofSeconds(3)))
                 .run());
         finish.countDown();
         assertThrows(IllegalStateException.class, () -> unwrap(first));
@@ -248,7 +248,7 @@ abstract class HandlerScenarios {
                     return new Receipt("o-1", call, BigDecimal.ONE, List.of());
                 }, Receipt.class);
         Future<Receipt> first = executor.submit(() -> handler.handleRequest(Events.order("o-1"),
-                TestContext.remaining(clock, Duration.ofSeconds(60))));
+                TestLambdaContext.remaining(clock, Duration.ofSeconds(60))));
         await(started);
         clock.advance(Duration.ofSeconds(30));   // past the record TTL, well within the first invocation's time
         try {
@@ -300,10 +300,10 @@ abstract class HandlerScenarios {
                     return new Receipt("o-1", call, BigDecimal.ONE, List.of());
                 }, Receipt.class);
         Future<Receipt> slow = executor.submit(() -> handler.handleRequest(Events.order("o-1"),
-                TestContext.remaining(clock, Duration.ofSeconds(1))));
+                TestLambdaContext.remaining(clock, Duration.ofSeconds(1))));
         await(started);
         clock.advance(Duration.ofSeconds(2));
-        Receipt takeover = handler.handleRequest(Events.order("o-1"), TestContext.remaining(clock,
+        Receipt takeover = handler.handleRequest(Events.order("o-1"), TestLambdaContext.remaining(clock,
                 Duration.ofSeconds(1)));
         assertEquals(2, takeover.run());
 
@@ -335,11 +335,11 @@ abstract class HandlerScenarios {
                     return new Receipt("o-1", call, BigDecimal.ONE, List.of());
                 }, Receipt.class);
         Future<Receipt> slow = executor.submit(() -> handler.handleRequest(Events.order("o-1"),
-                TestContext.remaining(clock, Duration.ofSeconds(1))));
+                TestLambdaContext.remaining(clock, Duration.ofSeconds(1))));
         await(started);
         clock.advance(Duration.ofSeconds(2));
         Future<Receipt> takeover = executor.submit(() -> handler.handleRequest(Events.order("o-1"),
-                TestContext.remaining(clock, Duration.ofSeconds(60))));
+                TestLambdaContext.remaining(clock, Duration.ofSeconds(60))));
         await(secondStarted);
 
         finish.countDown();           // the stale owner fails while the new owner is still running

@@ -1,5 +1,9 @@
 package dev.lambdaidempotency.reliability;
 
+import dev.lambdaidempotency.testkit.TestLambdaContext;
+
+import dev.lambdaidempotency.testkit.MutableClock;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -15,6 +19,7 @@ import dev.lambdaidempotency.dynamodb.DynamoDbIdempotencyStore;
 import dev.lambdaidempotency.testkit.LocalAwsExtension;
 import dev.lambdaidempotency.testkit.RequestCounter;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -77,7 +82,7 @@ class ConcurrencyIntegrationTest {
                             .incrementAndGet();
                     return "value-" + values.incrementAndGet();
                 }, String.class);
-        Context context = new RemainingTimeContext(60_000);
+        Context context = TestLambdaContext.fixed(60_000);
         int rounds = 150;
         for (int round = 0; round < rounds; round++) {
             int n = THREADS[round % THREADS.length];
@@ -110,7 +115,7 @@ class ConcurrencyIntegrationTest {
     @Test
     void racesOnClaimsThatLapseMidRaceAllowOneTakeoverAndFenceTheFormerOwner() throws Exception {
         int shortLease = 1_000;
-        MutableClock clock = MutableClock.startingNow();
+        MutableClock clock = MutableClock.at(Instant.now());
         Map<String, AtomicInteger> executions = new ConcurrentHashMap<>();
         ThreadLocal<CountDownLatch[]> holder = new ThreadLocal<>();
         AtomicInteger values = new AtomicInteger();
@@ -148,7 +153,7 @@ class ConcurrencyIntegrationTest {
             Future<Object> holderCall = pool.submit(() -> {
                 holder.set(new CountDownLatch[] {holding, release});
                 try {
-                    return outcome(() -> handler.handleRequest(event, new RemainingTimeContext(shortLease)));
+                    return outcome(() -> handler.handleRequest(event, TestLambdaContext.fixed(shortLease)));
                 } finally {
                     holder.remove();
                 }
@@ -159,7 +164,7 @@ class ConcurrencyIntegrationTest {
             for (int t = 0; t < n; t++) {
                 racers.add(pool.submit(() -> {
                     start.await();
-                    return outcome(() -> handler.handleRequest(event, new RemainingTimeContext(60_000)));
+                    return outcome(() -> handler.handleRequest(event, TestLambdaContext.fixed(60_000)));
                 }));
             }
             // the holder's claim lapses at some arbitrary point of the race
@@ -195,7 +200,7 @@ class ConcurrencyIntegrationTest {
                 }
                 recorded = "holder";
             }
-            assertEquals(recorded, handler.handleRequest(event, new RemainingTimeContext(60_000)),
+            assertEquals(recorded, handler.handleRequest(event, TestLambdaContext.fixed(60_000)),
                     "round " + round + ": the record holds the surviving owner's result");
             assertEquals(runs, executions.get(key).get());
         }
@@ -227,7 +232,7 @@ class ConcurrencyIntegrationTest {
                     .wrap((event, context) -> name + "-" + executions.incrementAndGet(), String.class);
             instances.add(new Instance(name, handler, requests, executions));
         }
-        Context context = new RemainingTimeContext(60_000);
+        Context context = TestLambdaContext.fixed(60_000);
         int perInstance = 6;
         for (int round = 0; round < 60; round++) {
             Map<String, Object> event = Map.of("orderId", "same-raw-key-" + round);

@@ -1,5 +1,9 @@
 package dev.lambdaidempotency.reliability;
 
+import dev.lambdaidempotency.testkit.TestLambdaContext;
+
+import dev.lambdaidempotency.testkit.MutableClock;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -18,6 +22,7 @@ import dev.lambdaidempotency.reliability.StoreFaults.StoreCall;
 import dev.lambdaidempotency.testkit.AwsEndpoint;
 import dev.lambdaidempotency.testkit.LocalAwsExtension;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -174,7 +179,7 @@ class StoreFaultIntegrationTest {
         static final int REMAINING_MILLIS = 10_000;
         static final RuntimeException USER_FAILURE = new IllegalStateException("the handler's own failure");
 
-        final MutableClock clock = MutableClock.startingNow();
+        final MutableClock clock = MutableClock.at(Instant.now());
         final AtomicInteger executions = new AtomicInteger();
         final StoreFaults faults = new StoreFaults();
         final Fault fault;
@@ -230,7 +235,7 @@ class StoreFaultIntegrationTest {
         /** Calls with the scenario's key; returns the result or the exception thrown. */
         Object call() {
             try {
-                return handler.handleRequest(Map.of("orderId", "order-1"), new RemainingTimeContext(REMAINING_MILLIS));
+                return handler.handleRequest(Map.of("orderId", "order-1"), TestLambdaContext.fixed(REMAINING_MILLIS));
             } catch (RuntimeException e) {
                 return e;
             }

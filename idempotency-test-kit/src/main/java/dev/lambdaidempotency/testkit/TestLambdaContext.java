@@ -1,4 +1,4 @@
-package dev.lambdaidempotency.it.support;
+package dev.lambdaidempotency.testkit;
 
 import com.amazonaws.services.lambda.runtime.ClientContext;
 import com.amazonaws.services.lambda.runtime.CognitoIdentity;
@@ -11,10 +11,11 @@ import java.time.Instant;
 import java.util.UUID;
 
 /**
- * A Lambda {@link Context} whose invocation deadline is measured on a (test) clock, as Lambda measures it on the
- * wall clock: {@code getRemainingTimeInMillis()} is the time left until the deadline.
+ * A Lambda {@link Context} for tests. Its invocation deadline is measured on a clock (usually a {@link MutableClock}),
+ * as Lambda measures it on the wall clock: {@code getRemainingTimeInMillis()} is the time left until the deadline,
+ * which is what bounds the library's in-progress claims.
  */
-public final class TestContext implements Context {
+public final class TestLambdaContext implements Context {
     private static final LambdaLogger STDERR = new LambdaLogger() {
         @Override
         public void log(String message) {
@@ -31,7 +32,7 @@ public final class TestContext implements Context {
     private final Instant deadline;
     private final String requestId = UUID.randomUUID().toString();
 
-    private TestContext(Clock clock, Instant deadline) {
+    private TestLambdaContext(Clock clock, Instant deadline) {
         this.clock = clock;
         this.deadline = deadline;
     }
@@ -43,8 +44,19 @@ public final class TestContext implements Context {
      * @param timeout the time left
      * @return the context
      */
-    public static TestContext remaining(Clock clock, Duration timeout) {
-        return new TestContext(clock, clock.instant().plus(timeout));
+    public static TestLambdaContext remaining(Clock clock, Duration timeout) {
+        return new TestLambdaContext(clock, clock.instant().plus(timeout));
+    }
+
+    /**
+     * A context that always reports {@code remainingMillis} left (the clock never moves it).
+     *
+     * @param remainingMillis the time left, in milliseconds
+     * @return the context
+     */
+    public static TestLambdaContext fixed(int remainingMillis) {
+        Instant epoch = Instant.EPOCH;
+        return new TestLambdaContext(Clock.fixed(epoch, java.time.ZoneOffset.UTC), epoch.plusMillis(remainingMillis));
     }
 
     @Override

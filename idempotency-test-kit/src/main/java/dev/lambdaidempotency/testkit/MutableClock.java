@@ -1,4 +1,4 @@
-package dev.lambdaidempotency.it.support;
+package dev.lambdaidempotency.testkit;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -7,7 +7,10 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.concurrent.atomic.AtomicReference;
 
-/** A clock that stands still until a test moves it. Thread-safe. */
+/**
+ * A clock that stands still until a test moves it: inject it with {@code IdempotencyConfig.builder().clock(clock)} to
+ * expire records and claims without sleeping. Thread-safe.
+ */
 public final class MutableClock extends Clock {
     /** A start time with a sub-second part, so that precision bugs show. */
     public static final Instant DEFAULT_START = Instant.parse("2030-01-01T00:00:00.250Z");
