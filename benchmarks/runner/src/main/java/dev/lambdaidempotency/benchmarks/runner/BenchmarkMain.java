@@ -127,11 +127,6 @@ public final class BenchmarkMain {
                     + "(`ThreadMXBean.getCurrentThreadCpuTime`): marshalling, signing, HTTP client, hashing, JSON; "
                     + "DynamoDB Local's own work runs on its threads and is not in it.").blank();
             r.warm(warm.cases());
-            if (warm.offloadPending() != null) {
-                r.blank().line("Offload cases, library variant: " + warm.offloadPending() + ". The floor figures "
-                        + "above are real (PutObject + PutItem with a pointer; claim + GetObject on replay). "
-                        + "`OffloadStores.ours` picks `S3ResultStore` up as soon as it is on the class path.");
-            }
         }
         if (contention != null) {
             r.blank().line("## Contention: many callers, one new key").blank();

@@ -107,7 +107,6 @@ final class WarmBenchmark {
     private final DynamoDbIdempotencyStore store;
     private final RawFloorStore raw;
     private final JacksonReceiptCodec codec;
-    private String offloadPending;
 
     WarmBenchmark(AwsEndpoint dynamoDbEndpoint, AwsEndpoint s3Endpoint, Settings settings) {
         this.settings = settings;
@@ -131,10 +130,6 @@ final class WarmBenchmark {
         return cases;
     }
 
-    /** Why the offload cases' library variant is not measured, or {@code null}. */
-    String offloadPending() {
-        return offloadPending;
-    }
 
     void run(long seed) {
         Random random = new Random(seed);
@@ -254,8 +249,7 @@ final class WarmBenchmark {
             boolean throwing) {
         c.variants.add(new Variant("bare", call(events, bare, throwing), null));
         c.variants.add(new Variant("floor", call(events, floor, throwing), null));
-        c.variants.add(ours == null ? new Variant("ours", null, offloadPending)
-                : new Variant("ours", call(events, ours, throwing), null));
+        c.variants.add(new Variant("ours", call(events, ours, throwing), null));
     }
 
     private Call call(Supplier<Map<String, Object>> events, RequestHandler<Map<String, Object>, Receipt> handler,
