@@ -1,34 +1,15 @@
 package dev.lambdaidempotency.it;
 
-import dev.lambdaidempotency.dynamodb.DynamoDbIdempotencyStore;
-import dev.lambdaidempotency.it.support.Tables;
-import dev.lambdaidempotency.spi.IdempotencyStore;
 import dev.lambdaidempotency.testkit.LocalAwsExtension;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /** The handler scenarios on DynamoDB Local, one fresh table per test. */
-class DynamoDbHandlerIntegrationTest extends HandlerScenarios {
+class DynamoDbHandlerIntegrationTest extends EndpointHandlerScenarios {
     @RegisterExtension
     static final LocalAwsExtension aws = LocalAwsExtension.embedded();
 
-    private static DynamoDbClient client;
-    private DynamoDbIdempotencyStore store;
-
-    @BeforeAll
-    static void connect() {
-        client = aws.dynamoDbClient();
-    }
-
     @Override
-    protected IdempotencyStore newStore() {
-        store = aws.newStore(client);
-        return store;
-    }
-
-    @Override
-    protected int storedRecords() {
-        return Tables.count(client, store.tableName());
+    protected LocalAwsExtension aws() {
+        return aws;
     }
 }
