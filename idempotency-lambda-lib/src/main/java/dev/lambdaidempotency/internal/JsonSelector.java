@@ -99,6 +99,19 @@ public final class JsonSelector {
      * @throws UnreadableJsonException when a string on the path is not JSON
      */
     public JsonNode select(JsonNode root, ObjectReader reader) throws UnreadableJsonException {
+        return select(root, reader::readTree);
+    }
+
+    /**
+     * {@link #select(JsonNode, ObjectReader)} with a caller-supplied parser (one that remembers what it parsed lets
+     * key selection and payload hashing share one parse of a body).
+     *
+     * @param root   the event as a tree
+     * @param parser parses JSON strings met on the way
+     * @return the selected node, or {@link MissingNode} when a step finds nothing
+     * @throws UnreadableJsonException when a string on the path is not JSON
+     */
+    public JsonNode select(JsonNode root, TextParser parser) throws UnreadableJsonException {
         JsonNode node = root;
         String where = "$";
         for (Step step : steps) {
@@ -106,7 +119,7 @@ public final class JsonSelector {
                 return MissingNode.getInstance();
             }
             if (node.isTextual()) {
-                node = parseEmbedded(node.textValue(), where, reader);
+                node = parseEmbedded(node.textValue(), where, parser);
             }
             node = step.apply(node);
             where = step.field != null ? where + "." + step.field : where + "[" + step.index + "]";
@@ -128,6 +141,20 @@ public final class JsonSelector {
      */
     public JsonNode selectFromObjects(Object root, ObjectMapper mapper, ObjectReader reader)
             throws UnreadableJsonException {
+        return selectFromObjects(root, mapper, reader::readTree);
+    }
+
+    /**
+     * {@link #selectFromObjects(Object, ObjectMapper, ObjectReader)} with a caller-supplied parser.
+     *
+     * @param root   the event
+     * @param mapper converts the selected value
+     * @param parser parses JSON strings met on the way
+     * @return as {@link #selectFromObjects(Object, ObjectMapper, ObjectReader)}
+     * @throws UnreadableJsonException when a string on the path is not JSON
+     */
+    public JsonNode selectFromObjects(Object root, ObjectMapper mapper, TextParser parser)
+            throws UnreadableJsonException {
         Object current = root;
         String where = "$";
         for (int i = 0; i < steps.size(); i++) {
@@ -135,7 +162,7 @@ public final class JsonSelector {
                 return MissingNode.getInstance();
             }
             if (current instanceof String text) {
-                return selectFrom(parseEmbedded(text, where, reader), i, where, reader);
+                return selectFrom(parseEmbedded(text, where, parser), i, where, parser);
             }
             Step step = steps.get(i);
             if (current instanceof List<?> list) {
@@ -170,9 +197,9 @@ public final class JsonSelector {
         return current instanceof String text ? TextNode.valueOf(text) : mapper.valueToTree(current);
     }
 
-    private JsonNode selectFrom(JsonNode node, int firstStep, String where, ObjectReader reader)
+    private JsonNode selectFrom(JsonNode node, int firstStep, String where, TextParser parser)
             throws UnreadableJsonException {
-        return new JsonSelector(expression, steps.subList(firstStep, steps.size())).select(node, reader);
+        return new JsonSelector(expression, steps.subList(firstStep, steps.size())).select(node, parser);
     }
 
     private static Object ignoringCase(Map<?, ?> map, String field) {
@@ -184,9 +211,9 @@ public final class JsonSelector {
         return null;
     }
 
-    static JsonNode parseEmbedded(String text, String where, ObjectReader reader) throws UnreadableJsonException {
+    static JsonNode parseEmbedded(String text, String where, TextParser parser) throws UnreadableJsonException {
         try {
-            return reader.readTree(text);
+            return parser.parse(text);
         } catch (JsonProcessingException e) {
             throw new UnreadableJsonException(where + " is a string that is not valid JSON", e);
         }
@@ -216,6 +243,19 @@ public final class JsonSelector {
             }
             return null;
         }
+    }
+
+    /** Parses a JSON string met on a path. */
+    @FunctionalInterface
+    public interface TextParser {
+        /**
+         * Parses {@code text} as exactly one JSON value.
+         *
+         * @param text the string
+         * @return its tree
+         * @throws JsonProcessingException when it is not JSON
+         */
+        JsonNode parse(String text) throws JsonProcessingException;
     }
 
     /** A string on the selector's path is not JSON. */

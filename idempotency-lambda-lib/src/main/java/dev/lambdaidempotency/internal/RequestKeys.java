@@ -72,15 +72,16 @@ public final class RequestKeys {
     }
 
     private Keys derive(Object event, String where) {
+        ParseOnce parser = new ParseOnce(treeReader);
         JsonNode keyNode = null;
         JsonNode payloadNode = null;
         try {
             boolean selected = false;
             if (walkObjects && (event instanceof Map || event instanceof List)) {
                 try {
-                    keyNode = selectKeyFromObjects(event);
+                    keyNode = selectKeyFromObjects(event, parser);
                     payloadNode = payloadSelector == null || keyNode == null ? null
-                            : payloadSelector.selectFromObjects(event, mapper, treeReader);
+                            : payloadSelector.selectFromObjects(event, mapper, parser);
                 } catch (IllegalArgumentException e) {
                     throw unconvertible(event, e);
                 }
@@ -88,8 +89,8 @@ public final class RequestKeys {
             }
             if (!selected) {
                 JsonNode tree = toTree(event);
-                keyNode = selectKey(tree);
-                payloadNode = payloadSelector == null ? null : payloadSelector.select(tree, treeReader);
+                keyNode = selectKey(tree, parser);
+                payloadNode = payloadSelector == null ? null : payloadSelector.select(tree, parser);
             }
         } catch (JsonSelector.UnreadableJsonException e) {
             throw new IdempotencyKeyException(Reason.UNREADABLE_EVENT, "cannot read the idempotency key at "
@@ -98,11 +99,11 @@ public final class RequestKeys {
         if (isAbsent(keyNode)) {
             return null;
         }
-        CanonicalJson.Digest key = digest(keyNode);
+        CanonicalJson.Digest key = digest(keyNode, parser);
         if (!keySelectors.isEmpty()) {
             requireSize(keyNode.isTextual() ? utf8Length(keyNode.textValue()) : key.length(), where);
         }
-        String payloadHash = payloadNode == null ? null : digest(payloadNode).hex();
+        String payloadHash = payloadNode == null ? null : digest(payloadNode, parser).hex();
         return new Keys(idPrefix + key.hex(), payloadHash);
     }
 
@@ -140,10 +141,10 @@ public final class RequestKeys {
     }
 
     /** Like {@link #selectKey(JsonNode)} on the converted event; {@code null} when only Jackson can tell. */
-    private JsonNode selectKeyFromObjects(Object event) throws JsonSelector.UnreadableJsonException {
+    private JsonNode selectKeyFromObjects(Object event, ParseOnce parser) throws JsonSelector.UnreadableJsonException {
         JsonNode found = null;
         for (JsonSelector selector : keySelectors) {
-            found = selector.selectFromObjects(event, mapper, treeReader);
+            found = selector.selectFromObjects(event, mapper, parser);
             if (found == null || !isAbsent(found)) {
                 return found;
             }
@@ -151,13 +152,13 @@ public final class RequestKeys {
         return found;
     }
 
-    private JsonNode selectKey(JsonNode tree) throws JsonSelector.UnreadableJsonException {
+    private JsonNode selectKey(JsonNode tree, ParseOnce parser) throws JsonSelector.UnreadableJsonException {
         if (keySelectors.isEmpty()) {
             return tree;
         }
         JsonNode found = null;
         for (JsonSelector selector : keySelectors) {
-            found = selector.select(tree, treeReader);
+            found = selector.select(tree, parser);
             if (!isAbsent(found)) {
                 return found;
             }
@@ -214,10 +215,10 @@ public final class RequestKeys {
     }
 
     /** A JSON text (an API Gateway body, say) is compared as canonical JSON; any other string as itself. */
-    private CanonicalJson.Digest digest(JsonNode node) {
+    private static CanonicalJson.Digest digest(JsonNode node, ParseOnce parser) {
         if (node.isTextual() && looksLikeJsonContainer(node.textValue())) {
             try {
-                return CanonicalJson.sha256(treeReader.readTree(node.textValue()));
+                return CanonicalJson.sha256(parser.parse(node.textValue()));
             } catch (JsonProcessingException notJson) {
                 return CanonicalJson.sha256(node);
             }
@@ -243,5 +244,28 @@ public final class RequestKeys {
             return node.textValue().isBlank();
         }
         return node.isContainerNode() && node.isEmpty();
+    }
+
+    /**
+     * Parses for one invocation and remembers the last string it parsed: a key inside the body ({@code body.orderId})
+     * and a validated body ({@code body}) then share one parse instead of two.
+     */
+    private static final class ParseOnce implements JsonSelector.TextParser {
+        private final ObjectReader reader;
+        private String text;
+        private JsonNode tree;
+
+        ParseOnce(ObjectReader reader) {
+            this.reader = reader;
+        }
+
+        @Override
+        public JsonNode parse(String json) throws JsonProcessingException {
+            if (json != text) { // the same String instance: the same body met twice
+                tree = reader.readTree(json);
+                text = json;
+            }
+            return tree;
+        }
     }
 }
