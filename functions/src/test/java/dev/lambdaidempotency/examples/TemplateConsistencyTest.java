@@ -129,7 +129,9 @@ class TemplateConsistencyTest {
                         assertEquals(Set.of("dynamodb:PutItem", "dynamodb:DeleteItem"), actions, role.getKey());
                         assertEquals("IdempotencyTable.Arn", resource, role.getKey());
                     }
-                    if (actions.stream().anyMatch(a -> a.startsWith("s3:"))) {
+                    if (actions.equals(Set.of("s3:ListBucket"))) {
+                        assertEquals("ResultsBucket.Arn", resource, role.getKey() + ": ListBucket on the bucket");
+                    } else if (actions.stream().anyMatch(a -> a.startsWith("s3:"))) {
                         assertEquals(Set.of("s3:GetObject", "s3:PutObject"), actions, role.getKey());
                         assertTrue(resource.endsWith("/" + S3ResultStore.DEFAULT_KEY_PREFIX + "*"), resource);
                     }
@@ -137,6 +139,31 @@ class TemplateConsistencyTest {
             }
         }
         assertFalse(Files.exists(TEMPLATE) && readQuietly().contains("FullAccess"));
+    }
+
+    /**
+     * Without {@code s3:ListBucket}, S3 answers a GET of a missing result object with 403 (a retryable store error,
+     * forever) instead of 404 (the typed "result unavailable"); LocalStack does not enforce IAM, so only this check
+     * can catch its loss.
+     */
+    @Test
+    void theReportFunctionMayListTheResultsBucketSoAMissingObjectIsA404() {
+        Set<String> listed = new TreeSet<>();
+        for (Map.Entry<String, JsonNode> role : resourcesOfType("AWS::IAM::Role")) {
+            for (JsonNode policy : role.getValue().path("Properties").path("Policies")) {
+                for (JsonNode statement : policy.path("PolicyDocument").path("Statement")) {
+                    if (texts(statement.path("Action")).contains("s3:ListBucket")
+                            && "Allow".equals(statement.path("Effect").asText())
+                            && "ResultsBucket.Arn".equals(statement.path("Resource").asText())
+                            && statement.path("Condition").isMissingNode()) {
+                        listed.add(role.getKey());
+                    }
+                }
+            }
+        }
+        String reportRole = resources.path("ReportFunction").path("Properties").path("Role").asText();
+        assertEquals(Set.of("ReportRole.Arn"), Set.of(reportRole));
+        assertEquals(Set.of("ReportRole"), listed, "only the offloading function lists the results bucket");
     }
 
     @Test
