@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
-# Deployment checks without Docker or AWS credentials: cfn-lint on template.yaml, then `sam build` (which runs
-# functions/Makefile: the Maven reactor builds the shaded jar) and a look inside the built artifacts.
+# Deployment checks without Docker or AWS credentials: cfn-lint on template.yaml, `sam build` (which runs
+# functions/Makefile: the Maven reactor builds the shaded jar) and a look inside the built artifacts, and the events
+# `sam local generate-event` makes, compared with the copies in events/sam/ that runtime-tests/ feeds to the jar.
+# .ci/run then points runtime-tests at .aws-sam/build (LAMBDA_ARTIFACTS_DIR), so the jar that sam build laid out is
+# the one that runs in the real Lambda runtime.
 # Tools live in a virtualenv under .venv/ (git-ignored), created on first use; versions pinned so that new lint
 # rules or SAM releases do not change CI results on their own.
 set -euo pipefail
@@ -53,5 +56,17 @@ for forbidden in org/apache/http/impl/client software/amazon/awssdk/http/apache 
     status=1
   fi
 done
-echo "timings: tools $((t1 - t0)) s, cfn-lint $((t2 - t1)) s, sam build $((t3 - t2)) s"
+t4=$(now)
+
+step "sam local generate-event: events/sam/ is what this SAM CLI generates"
+generated=$(mktemp -d)
+SAM="$VENV/bin/sam" scripts/generate-sam-events.sh "$generated" > /dev/null
+if ! diff -r "$generated" events/sam; then
+  echo "events/sam/ differs from what sam local generate-event produces: run scripts/generate-sam-events.sh" >&2
+  status=1
+fi
+rm -rf "$generated"
+t5=$(now)
+
+echo "timings: tools $((t1 - t0)) s, cfn-lint $((t2 - t1)) s, sam build $((t3 - t2)) s, events $((t5 - t4)) s"
 exit $status

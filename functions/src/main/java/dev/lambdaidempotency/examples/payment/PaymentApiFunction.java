@@ -52,7 +52,8 @@ public final class PaymentApiFunction
 
     /** Used by the Lambda runtime: wiring from the environment, simulated payment provider. */
     public PaymentApiFunction() {
-        this(FunctionWiring.environment(), new SimulatedPaymentProcessor(Clock.systemUTC()));
+        this(FunctionWiring.environment(), new SimulatedPaymentProcessor(Clock.systemUTC(),
+                FunctionWiring.environment().settings().providerLatency()));
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.lambdaidempotency.examples.wiring;
 
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -18,9 +19,12 @@ import java.util.function.UnaryOperator;
  * @param s3PathStyle      {@value #S3_PATH_STYLE}: path-style S3 addressing, for S3-compatible servers
  * @param functionName     {@value #FUNCTION_NAME} (set by Lambda), or {@code null} outside Lambda
  * @param recordTtlSeconds {@value #RECORD_TTL_SECONDS}, or {@code null} for the library default
+ * @param providerLatency  {@value #SIMULATED_PROVIDER_LATENCY_MS}: how long the simulated payment provider takes to
+ *                         answer (default zero); the real-runtime tests use it to overlap concurrent duplicates and
+ *                         to outlive the function's timeout
  */
 public record FunctionSettings(String table, String bucket, boolean s3PathStyle, String functionName,
-        String recordTtlSeconds) {
+        String recordTtlSeconds, Duration providerLatency) {
     /** The DynamoDB table of idempotency records. */
     public static final String TABLE = "IDEMPOTENCY_TABLE";
     /** The S3 bucket of offloaded results. */
@@ -31,12 +35,19 @@ public record FunctionSettings(String table, String bucket, boolean s3PathStyle,
     public static final String FUNCTION_NAME = "AWS_LAMBDA_FUNCTION_NAME";
     /** How long completed records replay, in seconds (read by the library). */
     public static final String RECORD_TTL_SECONDS = "IDEMPOTENCY_RECORD_TTL_SECONDS";
+    /** Milliseconds the simulated payment provider takes per charge (a simulation knob; unset in template.yaml). */
+    public static final String SIMULATED_PROVIDER_LATENCY_MS = "SIMULATED_PROVIDER_LATENCY_MS";
 
     /** Validates the settings. */
     public FunctionSettings {
         if (table == null || table.isBlank()) {
             throw new IllegalStateException(TABLE + " is not set: the functions need the name of the idempotency "
                     + "table (environment variable, or system property of the same name)");
+        }
+        providerLatency = providerLatency == null ? Duration.ZERO : providerLatency;
+        if (providerLatency.isNegative()) {
+            throw new IllegalStateException(SIMULATED_PROVIDER_LATENCY_MS + " must not be negative, was "
+                    + providerLatency.toMillis());
         }
     }
 
@@ -66,7 +77,8 @@ public record FunctionSettings(String table, String bucket, boolean s3PathStyle,
         String pathStyle = get.apply(S3_PATH_STYLE);
         return new FunctionSettings(get.apply(TABLE), get.apply(BUCKET),
                 pathStyle != null && pathStyle.trim().toLowerCase(Locale.ROOT).equals("true"),
-                get.apply(FUNCTION_NAME), get.apply(RECORD_TTL_SECONDS));
+                get.apply(FUNCTION_NAME), get.apply(RECORD_TTL_SECONDS),
+                milliseconds(SIMULATED_PROVIDER_LATENCY_MS, get.apply(SIMULATED_PROVIDER_LATENCY_MS)));
     }
 
     /**
@@ -83,6 +95,17 @@ public record FunctionSettings(String table, String bucket, boolean s3PathStyle,
             env.put(RECORD_TTL_SECONDS, recordTtlSeconds);
         }
         return Map.copyOf(env);
+    }
+
+    private static Duration milliseconds(String name, String value) {
+        if (value == null) {
+            return Duration.ZERO;
+        }
+        try {
+            return Duration.ofMillis(Long.parseLong(value));
+        } catch (NumberFormatException e) {
+            throw new IllegalStateException(name + " must be a whole number of milliseconds, was '" + value + "'", e);
+        }
     }
 
     private static String blankToNull(String value) {

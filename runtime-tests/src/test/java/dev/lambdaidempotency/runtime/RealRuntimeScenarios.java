@@ -1,0 +1,500 @@
+package dev.lambdaidempotency.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lambdaidempotency.testkit.AwsEndpoint;
+import dev.lambdaidempotency.testkit.LocalAwsExtension;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import software.amazon.awssdk.core.ResponseBytes;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
+import software.amazon.awssdk.services.s3.model.S3Object;
+
+/**
+ * The deployable jar in the real AWS Lambda Java runtime (runtime interface client behind the Runtime Interface
+ * Emulator, one OS process per execution environment), configured from template.yaml, fed the event shapes API
+ * Gateway, SQS and {@code sam local generate-event} produce, against a local backend (a subclass says which). Each
+ * scenario asserts what the caller got and what the table and bucket hold afterwards. Skipped with the reason where
+ * the emulator cannot be had (no Go toolchain), except under {@code CI=true}, where that is a failure.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class RealRuntimeScenarios {
+    private static final Path ROOT = Path.of(System.getProperty("repository.root", "..")).toAbsolutePath().normalize();
+    private static final Path RUNTIME_DIR = Path.of(System.getProperty("runtime.dir", "target/lambda"));
+    /** Longer than the payment function's Timeout in template.yaml: the provider outlives the function. */
+    private static final String SLOW_PROVIDER_MS = "15000";
+    /** Long enough that duplicates sent together all arrive while the first is still running. */
+    private static final String OVERLAP_PROVIDER_MS = "2000";
+    private static final int CONCURRENT_RUNTIMES = 4;
+
+    private static final SampleEvents events = new SampleEvents(ROOT);
+    private final List<LambdaRuntime> runtimes = Collections.synchronizedList(new ArrayList<>());
+    private final Map<String, String> timings = new ConcurrentHashMap<>();
+
+    private DynamoDbClient dynamoDb;
+    private S3Client s3;
+    private String table;
+    private String bucket;
+    private SamTemplate template;
+    private Map<String, String> backend;
+    private Path rie;
+
+    /** The backend the functions run against (registered by the subclass). */
+    abstract LocalAwsExtension aws();
+
+    /** Names this backend in the output and in the runtimes' log files. */
+    abstract String backendName();
+
+    @BeforeAll
+    void startBackends() throws Exception {
+        String reason = RuntimeInterfaceEmulator.unavailableReason(System.getenv());
+        if (reason == null && !System.getProperty("os.name").toLowerCase(Locale.ROOT).contains("linux")) {
+            reason = "the Lambda runtime interface client's native part needs Linux";
+        }
+        if (reason != null) {
+            if ("true".equalsIgnoreCase(System.getenv("CI"))) {
+                fail("the real-runtime tier cannot run on this CI machine: " + reason);
+            }
+            Assumptions.abort(reason);
+        }
+        rie = RuntimeInterfaceEmulator.binary();
+        LocalAwsExtension aws = aws();
+        dynamoDb = aws.dynamoDbClient();
+        s3 = aws.s3Client();
+        table = aws.newStore(dynamoDb).tableName();
+        bucket = aws.newBucket(s3);
+        template = SamTemplate.read(ROOT.resolve("template.yaml"), ROOT.resolve("samconfig.toml"));
+        AwsEndpoint db = aws.dynamoDb();
+        AwsEndpoint objects = aws.s3();
+        backend = Map.of(
+                "AWS_ENDPOINT_URL_DYNAMODB", db.uri().toString(),
+                "AWS_ENDPOINT_URL_S3", objects.uri().toString(),
+                "AWS_REGION", db.region().id(),
+                "AWS_DEFAULT_REGION", db.region().id(),
+                // one pair for both services, as in Lambda: S3Proxy checks signatures, DynamoDB Local takes any
+                "AWS_ACCESS_KEY_ID", objects.accessKey(),
+                "AWS_SECRET_ACCESS_KEY", objects.secretKey(),
+                // local S3 servers answer path-style requests only; the SDK has no variable for it
+                "IDEMPOTENCY_S3_PATH_STYLE", "true");
+        System.out.printf("[runtime %s] DynamoDB %s, S3 %s; table %s, bucket %s; task roots from %s%n",
+                backendName(), db.uri(), objects.uri(), table, bucket, artifactsDescription());
+    }
+
+    @AfterAll
+    void stopRuntimesAndReport() {
+        for (LambdaRuntime runtime : runtimes) {
+            runtime.initDurationMs().ifPresent(ms -> timings.merge(runtime.label(),
+                    String.format(Locale.ROOT, "init %.0f ms", ms), (a, b) -> b + ", " + a));
+            runtime.close();
+        }
+        timings.entrySet().stream().sorted(Map.Entry.comparingByKey())
+                .forEach(entry -> System.out.printf("[runtime %s] %-26s %s%n", backendName(), entry.getKey(),
+                        entry.getValue()));
+    }
+
+    // ------------------------------------------------------------------------------------------------ payment API
+
+    @Test
+    void paymentFirstCallReplayMismatchAndMissingKey() throws Exception {
+        LambdaRuntime payments = runtime("PaymentApiFunction", "payment-api", Map.of());
+        String key = UUID.randomUUID().toString();
+        Map<String, Map<String, AttributeValue>> before = items();
+        long chargesBefore = payments.count("created payment ");
+
+        LambdaRuntime.Invocation first = payments.invoke(events.text(events.plainPayment(key)));
+        JsonNode created = response(first);
+        assertEquals(201, created.path("statusCode").asInt(), first.body());
+        assertTrue(created.path("headers").path("Idempotent-Replayed").isMissingNode(), first.body());
+        JsonNode payment = events.parse(created.path("body").asText());
+        assertEquals(1250, payment.path("amount").asInt());
+        note("payment-api", "first " + first.elapsed().toMillis() + " ms");
+
+        LambdaRuntime.Invocation again = payments.invoke(events.text(events.plainPayment(key)));
+        JsonNode replayed = response(again);
+        assertEquals(201, replayed.path("statusCode").asInt(), again.body());
+        assertEquals("true", replayed.path("headers").path("Idempotent-Replayed").asText(), again.body());
+        assertEquals(payment, events.parse(replayed.path("body").asText()), "the replay is the stored payment");
+        note("payment-api", "replay " + again.elapsed().toMillis() + " ms");
+
+        ObjectNode changed = SampleEvents.withBody(events.plainPayment(key),
+                "{\"amount\":9999,\"currency\":\"EUR\",\"customerId\":\"cus_4QFJOjw2pOmAGJ\"}");
+        JsonNode mismatch = response(payments.invoke(events.text(changed)));
+        assertEquals(422, mismatch.path("statusCode").asInt(), mismatch.toString());
+        assertTrue(mismatch.path("body").asText().contains("idempotency-key-reused"), mismatch.toString());
+
+        JsonNode missing = response(payments.invoke(events.text(SampleEvents.withoutKey(events.plainPayment(key)))));
+        assertEquals(400, missing.path("statusCode").asInt(), missing.toString());
+        assertTrue(missing.path("body").asText().contains("idempotency-key-missing"), missing.toString());
+
+        Map<String, Map<String, AttributeValue>> added = newItems(before);
+        assertEquals(1, added.size(), "one record for one payment: " + added.keySet());
+        Map<String, AttributeValue> record = added.values().iterator().next();
+        assertEquals("COMPLETED", record.get("status").s());
+        assertTrue(record.get("data").s().contains(payment.path("id").asText()), "the record holds the payment");
+        assertEquals(1, payments.count("created payment ") - chargesBefore, "the provider was charged once");
+    }
+
+    @Test
+    void plainAndBase64BodiesOfTheSameJsonAreOneRequest() throws Exception {
+        LambdaRuntime payments = runtime("PaymentApiFunction", "payment-api", Map.of());
+        String key = UUID.randomUUID().toString();
+        ObjectNode base64 = events.base64Payment(key);
+        Map<String, Map<String, AttributeValue>> before = items();
+
+        JsonNode first = response(payments.invoke(events.text(base64)));
+        assertEquals(201, first.path("statusCode").asInt(), first.toString());
+        String paymentId = events.parse(first.path("body").asText()).path("id").asText();
+
+        // the same JSON sent plain (a client without binary media types) is a repeat, not a different request
+        ObjectNode plain = SampleEvents.withBody(events.plainPayment(key), SampleEvents.body(base64));
+        assertReplayOf(paymentId, response(payments.invoke(events.text(plain))));
+
+        // base64 again, members reordered and spaced: the same JSON, compared canonically
+        ObjectNode reordered = SampleEvents.withBody(base64, "{ \"description\": \"Order #1042\", \"customerId\": "
+                + "\"cus_4QFJOjw2pOmAGJ\",\n \"currency\": \"EUR\", \"amount\": 1250 }");
+        assertReplayOf(paymentId, response(payments.invoke(events.text(reordered))));
+
+        // and a different amount behind base64 is still a different request
+        ObjectNode other = SampleEvents.withBody(base64,
+                "{\"amount\":1251,\"currency\":\"EUR\",\"customerId\":\"cus_4QFJOjw2pOmAGJ\"}");
+        assertEquals(422, response(payments.invoke(events.text(other))).path("statusCode").asInt());
+
+        assertEquals(1, newItems(before).size(), "one record");
+    }
+
+    @Test
+    void concurrentDuplicatesAcrossExecutionEnvironmentsExecuteOnce() throws Exception {
+        List<LambdaRuntime> environments = new ArrayList<>();
+        for (int i = 1; i <= CONCURRENT_RUNTIMES; i++) {
+            environments.add(runtime("PaymentApiFunction", "payment-api-concurrent-" + i,
+                    Map.of("SIMULATED_PROVIDER_LATENCY_MS", OVERLAP_PROVIDER_MS)));
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(CONCURRENT_RUNTIMES);
+        try {
+            // warm every environment (init happens on its first invocation) so the duplicates really overlap
+            List<Future<LambdaRuntime.Invocation>> warm = new ArrayList<>();
+            for (LambdaRuntime environment : environments) {
+                String own = UUID.randomUUID().toString();
+                warm.add(pool.submit(() -> environment.invoke(events.text(events.plainPayment(own)))));
+            }
+            for (Future<LambdaRuntime.Invocation> warmed : warm) {
+                assertEquals(201, response(warmed.get()).path("statusCode").asInt());
+            }
+            long executedBefore = environments.stream().mapToLong(e -> e.count("created payment ")).sum();
+
+            String key = UUID.randomUUID().toString();
+            String event = events.text(events.plainPayment(key));
+            CountDownLatch go = new CountDownLatch(1);
+            List<Future<LambdaRuntime.Invocation>> sent = new ArrayList<>();
+            for (LambdaRuntime environment : environments) {
+                sent.add(pool.submit(() -> {
+                    go.await();
+                    return environment.invoke(event);
+                }));
+            }
+            go.countDown();
+            List<JsonNode> answers = new ArrayList<>();
+            for (Future<LambdaRuntime.Invocation> answer : sent) {
+                answers.add(response(answer.get()));
+            }
+
+            List<JsonNode> executed = answers.stream().filter(a -> a.path("statusCode").asInt() == 201
+                    && a.path("headers").path("Idempotent-Replayed").isMissingNode()).toList();
+            assertEquals(1, executed.size(), "exactly one execution: " + answers);
+            String paymentId = events.parse(executed.get(0).path("body").asText()).path("id").asText();
+            int inProgress = 0;
+            for (JsonNode answer : answers) {
+                if (answer.path("statusCode").asInt() == 409) {
+                    inProgress++;
+                    assertEquals("1", answer.path("headers").path("Retry-After").asText(), answer.toString());
+                } else if (answer != executed.get(0)) {
+                    assertReplayOf(paymentId, answer);
+                }
+            }
+            assertTrue(inProgress >= 1, "duplicates sent together meet the first one in progress: " + answers);
+            long executedAfter = environments.stream().mapToLong(e -> e.count("created payment ")).sum();
+            assertEquals(1, executedAfter - executedBefore, "one charge across all environments");
+            note("payment-api-concurrent", CONCURRENT_RUNTIMES + " environments: 1 executed, " + inProgress
+                    + " got 409, " + (CONCURRENT_RUNTIMES - 1 - inProgress) + " replayed");
+
+            assertReplayOf(paymentId, response(environments.get(0).invoke(event)));
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void aHandlerKilledAtItsTimeoutLeavesALeaseThatARetryHonoursThenTakesOverOnce() throws Exception {
+        LambdaRuntime slow = runtime("PaymentApiFunction", "payment-api-timeout",
+                Map.of("SIMULATED_PROVIDER_LATENCY_MS", SLOW_PROVIDER_MS));
+        LambdaRuntime healthy = runtime("PaymentApiFunction", "payment-api", Map.of());
+        int timeoutSeconds = template.function("PaymentApiFunction", physicalNames()).timeoutSeconds();
+        String key = UUID.randomUUID().toString();
+        String event = events.text(events.plainPayment(key));
+        Map<String, Map<String, AttributeValue>> before = items();
+
+        ExecutorService first = Executors.newSingleThreadExecutor();
+        try {
+            Instant sent = Instant.now();
+            Future<LambdaRuntime.Invocation> hanging = first.submit(() -> slow.invoke(event));
+
+            // the client retries while the first invocation hangs: its claim holds, the retry is told to wait
+            String id = awaitNewItem(before, hanging);
+            Map<String, AttributeValue> claim = item(id);
+            assertEquals("IN_PROGRESS", claim.get("status").s());
+            Instant lease = Instant.ofEpochMilli(Long.parseLong(claim.get("in_progress_expiration").n()));
+            assertTrue(lease.isAfter(sent) && !lease.isAfter(sent.plusSeconds(timeoutSeconds + 1L)),
+                    "the lease comes from the invocation's remaining time: " + sent + " .. " + lease);
+            JsonNode during = response(healthy.invoke(event));
+            assertFalse(hanging.isDone(), "the first invocation is still running");
+            assertEquals(409, during.path("statusCode").asInt(), "a retry during the lease: " + during);
+            assertEquals("1", during.path("headers").path("Retry-After").asText());
+
+            LambdaRuntime.Invocation killed = hanging.get();
+            Duration ran = Duration.between(sent, Instant.now());
+            assertTrue(killed.body().contains("Sandbox.Timedout") || killed.body().contains("Task timed out"),
+                    "the emulator ends the invocation at the timeout: " + killed.body());
+            assertTrue(ran.compareTo(Duration.ofSeconds(timeoutSeconds)) >= 0
+                            && ran.compareTo(Duration.ofMillis(Long.parseLong(SLOW_PROVIDER_MS))) < 0,
+                    "killed after the " + timeoutSeconds + " s timeout, before the provider answered: " + ran);
+            assertEquals(0, slow.count("created payment "), "the killed invocation never finished");
+            assertEquals("IN_PROGRESS", item(id).get("status").s(), "the killed invocation's claim remains");
+            note("payment-api-timeout", "killed after " + ran.toMillis() + " ms; lease "
+                    + Duration.between(sent, lease).toMillis() + " ms from the request");
+            afterTheLease(healthy, event, id, lease);
+        } finally {
+            first.shutdownNow();
+        }
+    }
+
+    private void afterTheLease(LambdaRuntime healthy, String event, String id, Instant lease) throws Exception {
+        // a retry after the lease takes the claim over and runs exactly once more (the only way to a second run)
+        awaitPast(lease);
+        long chargesBefore = healthy.count("created payment ");
+        JsonNode after = response(healthy.invoke(event));
+        assertEquals(201, after.path("statusCode").asInt(), after.toString());
+        assertTrue(after.path("headers").path("Idempotent-Replayed").isMissingNode(), after.toString());
+        String paymentId = events.parse(after.path("body").asText()).path("id").asText();
+        assertReplayOf(paymentId, response(healthy.invoke(event)));
+        assertEquals(1, healthy.count("created payment ") - chargesBefore, "one takeover execution");
+        assertEquals("COMPLETED", item(id).get("status").s());
+    }
+
+    // ------------------------------------------------------------------------------------------------ SQS consumer
+
+    @Test
+    void sqsBatchWithADuplicateAndItsRedelivery() throws Exception {
+        LambdaRuntime consumer = runtime("OrderConsumerFunction", "order-consumer", Map.of());
+        String a = "ord-" + UUID.randomUUID();
+        String b = "ord-" + UUID.randomUUID();
+        List<String> bodies = List.of(order(a, 2), order(b, 1), order(a, 2));
+        Map<String, Map<String, AttributeValue>> before = items();
+
+        LambdaRuntime.Invocation first = consumer.invoke(events.text(events.sqsBatch(bodies)));
+        JsonNode response = events.parse(first.body());
+        assertEquals(0, response.path("batchItemFailures").size(), "no record is reported failed: " + first.body());
+        assertEquals(2, consumer.count(": PROCESSED"), "two orders processed");
+        assertEquals(1, consumer.count(": DUPLICATE_SKIPPED"), "the duplicate in the batch skipped");
+        note("order-consumer", "first batch " + first.elapsed().toMillis() + " ms");
+
+        Map<String, Map<String, AttributeValue>> added = newItems(before);
+        assertEquals(2, added.size(), "one record per order");
+        added.values().forEach(record -> assertEquals("COMPLETED", record.get("status").s()));
+
+        // SQS redelivers the whole batch (a visibility timeout lapsed): nothing runs again
+        LambdaRuntime.Invocation again = consumer.invoke(events.text(events.sqsBatch(bodies)));
+        assertEquals(0, events.parse(again.body()).path("batchItemFailures").size(), again.body());
+        assertEquals(2, consumer.count(": PROCESSED"), "no order processed twice");
+        assertEquals(4, consumer.count(": DUPLICATE_SKIPPED"));
+        assertEquals(added.keySet(), newItems(before).keySet(), "no new records");
+        note("order-consumer", "redelivery " + again.elapsed().toMillis() + " ms");
+    }
+
+    // ------------------------------------------------------------------------------------------------ report
+
+    @Test
+    void aLargeReportIsOffloadedToS3AndReplayedByteForByte() throws Exception {
+        LambdaRuntime reports = runtime("ReportFunction", "report-generator", Map.of());
+        String requestId = "stmt-" + UUID.randomUUID();
+        String event = events.text(events.reportRequest(requestId));
+        Map<String, Map<String, AttributeValue>> before = items();
+        Set<String> objectsBefore = objects().keySet();
+
+        LambdaRuntime.Invocation first = reports.invoke(event);
+        assertEquals(200, first.status());
+        JsonNode report = events.parse(first.body());
+        assertEquals(requestId, report.path("requestId").asText(), "not an error document: "
+                + first.body().substring(0, Math.min(300, first.body().length())));
+        assertTrue(first.body().length() > 1_000_000, "a multi-megabyte report: " + first.body().length());
+        note("report-generator", "first " + first.elapsed().toMillis() + " ms (" + first.body().length() + " B)");
+
+        Map<String, Map<String, AttributeValue>> added = newItems(before);
+        assertEquals(1, added.size());
+        Map<String, AttributeValue> record = added.values().iterator().next();
+        assertEquals("COMPLETED", record.get("status").s());
+        assertFalse(record.containsKey("data"), "the table keeps only a pointer");
+        Map<String, AttributeValue> pointer = record.get("result_pointer").m();
+        assertEquals(bucket, pointer.get("bucket").s());
+        String objectKey = pointer.get("key").s();
+        Map<String, S3Object> objects = objects();
+        objects.keySet().removeAll(objectsBefore);
+        assertEquals(Set.of(objectKey), objects.keySet(), "one object, the one the pointer names");
+        assertEquals(Long.parseLong(pointer.get("size").n()), objects.get(objectKey).size());
+        long itemBytes = record.entrySet().stream().mapToLong(e -> e.getKey().length() + e.getValue().toString()
+                .length()).sum();
+        assertTrue(itemBytes < 2_000, "a small item: ~" + itemBytes + " B");
+
+        LambdaRuntime.Invocation again = reports.invoke(event);
+        assertArrayEquals(first.body().getBytes(StandardCharsets.UTF_8), again.body().getBytes(StandardCharsets.UTF_8),
+                "the replay is byte for byte the first response");
+        note("report-generator", "replay " + again.elapsed().toMillis() + " ms");
+        ResponseBytes<GetObjectResponse> stored = s3.getObjectAsBytes(r -> r.bucket(bucket).key(objectKey));
+        assertEquals(objects.get(objectKey).size(), stored.asByteArray().length);
+    }
+
+    // ------------------------------------------------------------------------------------------------ plumbing
+
+    private LambdaRuntime runtime(String logicalId, String label, Map<String, String> extra) throws Exception {
+        synchronized (runtimes) {
+            for (LambdaRuntime running : runtimes) {
+                if (running.label().equals(label)) {
+                    return running;
+                }
+            }
+            SamTemplate.Function function = template.function(logicalId, physicalNames());
+            Map<String, String> env = new HashMap<>(backend);
+            env.putAll(extra);
+            LambdaRuntime started = LambdaRuntime.start(label, rie, RUNTIME_DIR.resolve("ric"), taskRoot(logicalId),
+                    function, env, RUNTIME_DIR.resolve("logs").resolve(backendName()));
+            runtimes.add(started);
+            return started;
+        }
+    }
+
+    private Map<String, String> physicalNames() {
+        return Map.of("IdempotencyTable", table, "ResultsBucket", bucket);
+    }
+
+    /**
+     * The task root {@code sam build} made for the function when {@code LAMBDA_ARTIFACTS_DIR} names its output
+     * ({@code .aws-sam/build}), else the same layout made from this build's shaded jar.
+     */
+    private static Path taskRoot(String logicalId) {
+        String artifacts = System.getenv("LAMBDA_ARTIFACTS_DIR");
+        Path root = artifacts != null ? ROOT.resolve(artifacts).resolve(logicalId) : RUNTIME_DIR.resolve("task");
+        if (!Files.isRegularFile(root.resolve("lib").resolve("functions.jar"))) {
+            fail("no deployable jar at " + root.resolve("lib/functions.jar") + (artifacts != null
+                    ? " (LAMBDA_ARTIFACTS_DIR: run sam build first)" : " (run through Maven: mvn verify)"));
+        }
+        return root;
+    }
+
+    private static String artifactsDescription() {
+        String artifacts = System.getenv("LAMBDA_ARTIFACTS_DIR");
+        return artifacts != null ? "sam build output " + ROOT.resolve(artifacts) : RUNTIME_DIR.resolve("task")
+                + " (this build's shaded jar, laid out as sam build does)";
+    }
+
+    /** An API Gateway proxy response returned through the runtime (an error document fails with the log). */
+    private static JsonNode response(LambdaRuntime.Invocation invocation) {
+        JsonNode response = events.parse(invocation.body());
+        if (!response.has("statusCode")) {
+            fail("not an API Gateway response: " + invocation.body());
+        }
+        return response;
+    }
+
+    private static void assertReplayOf(String paymentId, JsonNode answer) {
+        assertEquals(201, answer.path("statusCode").asInt(), answer.toString());
+        assertEquals("true", answer.path("headers").path("Idempotent-Replayed").asText(), answer.toString());
+        assertEquals(paymentId, events.parse(answer.path("body").asText()).path("id").asText(), answer.toString());
+    }
+
+    private static String order(String orderId, int quantity) {
+        return "{\"orderId\":\"" + orderId + "\",\"customerId\":\"cus_4QFJOjw2pOmAGJ\",\"currency\":\"EUR\","
+                + "\"lines\":[{\"sku\":\"SKU-CHAIR-01\",\"quantity\":" + quantity + ",\"unitPrice\":8900}]}";
+    }
+
+    private Map<String, Map<String, AttributeValue>> items() {
+        Map<String, Map<String, AttributeValue>> all = new LinkedHashMap<>();
+        dynamoDb.scanPaginator(r -> r.tableName(table).consistentRead(true)).items()
+                .forEach(item -> all.put(item.get("id").s(), item));
+        return all;
+    }
+
+    private Map<String, Map<String, AttributeValue>> newItems(Map<String, Map<String, AttributeValue>> before) {
+        Map<String, Map<String, AttributeValue>> now = items();
+        now.keySet().removeAll(before.keySet());
+        return now;
+    }
+
+    private Map<String, AttributeValue> item(String id) {
+        return dynamoDb.getItem(r -> r.tableName(table).key(Map.of("id", AttributeValue.fromS(id)))
+                .consistentRead(true)).item();
+    }
+
+    private Map<String, S3Object> objects() {
+        return s3.listObjectsV2Paginator(r -> r.bucket(bucket)).contents().stream()
+                .collect(Collectors.toMap(S3Object::key, o -> o, (x, y) -> x, LinkedHashMap::new));
+    }
+
+    /** Polls the table until an invocation running in another process has written its claim. */
+    private String awaitNewItem(Map<String, Map<String, AttributeValue>> before, Future<?> running)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (System.nanoTime() < deadline && !running.isDone()) {
+            Map<String, Map<String, AttributeValue>> added = newItems(before);
+            if (!added.isEmpty()) {
+                assertEquals(1, added.size(), added.keySet().toString());
+                return added.keySet().iterator().next();
+            }
+            Thread.sleep(50); // polling another process's progress, not waiting for correctness
+        }
+        return fail("no claim was written by the invocation (done: " + running.isDone() + ")");
+    }
+
+    /** Waits out a lease recorded in the table: real processes run on the real clock. */
+    private static void awaitPast(Instant lease) throws InterruptedException {
+        Duration left = Duration.between(Instant.now(), lease.plusMillis(250));
+        if (!left.isNegative()) {
+            Thread.sleep(left.toMillis());
+        }
+        assertTrue(Instant.now().isAfter(lease));
+    }
+
+    private void note(String label, String text) {
+        timings.merge(label, text, (a, b) -> a + ", " + b);
+    }
+}
