@@ -2,20 +2,19 @@ package dev.lambdaidempotency;
 
 import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.ApplicationLoadBalancerRequestEvent;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.lambdaidempotency.spi.ClaimResult;
-import dev.lambdaidempotency.spi.IdempotencyRecord;
-import dev.lambdaidempotency.spi.IdempotencyStore;
-import java.time.Instant;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Guards the record ids and payload hashes of plain (not base64-encoded) bodies: records written by earlier versions
@@ -35,41 +34,14 @@ class PlainBodyHashesRegressionTest {
     private static final String ORDER_HASH = "33ea2ab90a078f5217d5cbee3bb3becda412f663f39fbf290c5da153ed015e45";
     /** {@code "orderId=o-1&amount=12.50"}: a body that is not JSON is hashed as a string. */
     private static final String FORM_HASH = "c5bed14f1d7e7a499517683105602bbcb63e7251473c5474db351ede0816ab48";
+    /** {@code "eyJvcmRlcklkIjogIm8tMSIsICJhbW91bnQiOiAxMi41MCwgImxpbmVzIjogW3sic2t1IjogInMtMSJ9XX0="}. */
+    private static final String UNMARKED_BASE64_HASH =
+            "7b71bc643a772fede34972fb24afd8b9b05aa09fa346413f3d926d0a927f556e";
     /** <code>{"body":"eyJhIjoxfQ==","headers":{"Idempotency-Key":"k-1"},"isBase64Encoded":true}</code>. */
     private static final String WHOLE_EVENT = "fn#ea224cb666d327cb7426437629234e11b6e70d4d55ff39f4d556351cfcb85963";
 
-    /** Records the claim and stops the invocation. */
-    private static final class ClaimCapture implements IdempotencyStore {
-        IdempotencyRecord claim;
-
-        @Override
-        public ClaimResult claim(IdempotencyRecord claim, Instant now) {
-            this.claim = claim;
-            throw new Stop();
-        }
-
-        @Override
-        public void complete(IdempotencyRecord completed) {
-            throw new AssertionError("not expected");
-        }
-
-        @Override
-        public void release(String id, String ownerToken) {
-            throw new AssertionError("not expected");
-        }
-    }
-
-    private static final class Stop extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-    }
-
-    /** The record id and payload hash of the claim written for {@code event}, as "id payloadHash". */
     private static String claimed(UnaryOperator<IdempotencyConfig.Builder> settings, Object event) {
-        ClaimCapture store = new ClaimCapture();
-        Idempotency idempotency = Idempotency.builder().store(store)
-                .config(settings.apply(IdempotencyConfig.builder(Map.of()).functionName("fn")).build()).build();
-        assertThrows(Stop.class, () -> idempotency.wrap((e, c) -> "ran", String.class).handleRequest(event, null));
-        return store.claim.id() + " " + store.claim.payloadHash();
+        return ClaimedKeys.keys(settings, event);
     }
 
     private static Map<String, Object> mapEvent(String body, Object base64Flag) {
@@ -109,5 +81,18 @@ class PlainBodyHashesRegressionTest {
                         new ObjectMapper().valueToTree(mapEvent(ORDER, null))), "JsonNode event"),
                 () -> assertEquals(WHOLE_EVENT + " null", claimed(c -> c, mapEvent("eyJhIjoxfQ==", true)),
                         "a whole-event key hashes a flagged body as its base64 text"));
+    }
+
+    /** Base64-looking text in a body that is not marked {@code isBase64Encoded} is the body itself. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dev.lambdaidempotency.HttpEventShapes#all")
+    void aBodyNotMarkedBase64IsNeverDecoded(HttpEventShapes.Shape shape) {
+        String encoded = Base64.getEncoder().encodeToString(ORDER.getBytes(StandardCharsets.UTF_8));
+        assertEquals("eyJvcmRlcklkIjogIm8tMSIsICJhbW91bnQiOiAxMi41MCwgImxpbmVzIjogW3sic2t1IjogInMtMSJ9XX0=", encoded);
+        assertEquals(HEADER_KEY + " " + UNMARKED_BASE64_HASH,
+                claimed(c -> c.keyHeader("Idempotency-Key").payloadPath("body"), shape.event(encoded, false)));
+        IdempotencyKeyException e = ClaimedKeys.keyError(c -> c.keyPath("body.orderId"), shape.event(encoded, false));
+        assertEquals("cannot read the idempotency key at body.orderId: $.body is a string that is not valid JSON",
+                e.getMessage());
     }
 }
