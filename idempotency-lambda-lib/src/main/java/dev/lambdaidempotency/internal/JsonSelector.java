@@ -112,17 +112,22 @@ public final class JsonSelector {
      * @throws UnreadableJsonException when a string on the path is not JSON
      */
     public JsonNode select(JsonNode root, TextParser parser) throws UnreadableJsonException {
-        JsonNode node = root;
-        String where = "$";
-        for (Step step : steps) {
+        return select(root, 0, "$", parser);
+    }
+
+    /** Applies the steps from {@code firstStep} on to {@code node}, found at {@code where}. */
+    private JsonNode select(JsonNode node, int firstStep, String where, TextParser parser)
+            throws UnreadableJsonException {
+        for (int i = firstStep; i < steps.size(); i++) {
             if (node == null || node.isMissingNode() || node.isNull()) {
                 return MissingNode.getInstance();
             }
             if (node.isTextual()) {
                 node = parseEmbedded(node.textValue(), where, parser);
             }
+            Step step = steps.get(i);
             node = step.apply(node);
-            where = step.field != null ? where + "." + step.field : where + "[" + step.index + "]";
+            where = step.next(where);
         }
         return node == null ? MissingNode.getInstance() : node;
     }
@@ -162,7 +167,7 @@ public final class JsonSelector {
                 return MissingNode.getInstance();
             }
             if (current instanceof String text) {
-                return selectFrom(parseEmbedded(text, where, parser), i, where, parser);
+                return select(parseEmbedded(text, where, parser), i, where, parser);
             }
             Step step = steps.get(i);
             if (current instanceof List<?> list) {
@@ -189,17 +194,12 @@ public final class JsonSelector {
             } else {
                 return null; // a bean, an array, a node: not interpreted here
             }
-            where = step.field != null ? where + "." + step.field : where + "[" + step.index + "]";
+            where = step.next(where);
         }
         if (current == null) {
             return MissingNode.getInstance();
         }
         return current instanceof String text ? TextNode.valueOf(text) : mapper.valueToTree(current);
-    }
-
-    private JsonNode selectFrom(JsonNode node, int firstStep, String where, TextParser parser)
-            throws UnreadableJsonException {
-        return new JsonSelector(expression, steps.subList(firstStep, steps.size())).select(node, parser);
     }
 
     private static Object ignoringCase(Map<?, ?> map, String field) {
@@ -211,7 +211,7 @@ public final class JsonSelector {
         return null;
     }
 
-    static JsonNode parseEmbedded(String text, String where, TextParser parser) throws UnreadableJsonException {
+    private static JsonNode parseEmbedded(String text, String where, TextParser parser) throws UnreadableJsonException {
         try {
             return parser.parse(text);
         } catch (JsonProcessingException e) {
@@ -225,6 +225,10 @@ public final class JsonSelector {
     }
 
     private record Step(String field, int index, boolean caseInsensitive) {
+        String next(String where) {
+            return field != null ? where + "." + field : where + "[" + index + "]";
+        }
+
         JsonNode apply(JsonNode node) {
             if (field == null) {
                 return node.isArray() ? node.get(index) : null;
