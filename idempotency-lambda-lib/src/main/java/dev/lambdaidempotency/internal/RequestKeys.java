@@ -237,8 +237,15 @@ public final class RequestKeys {
                 + " cannot be read as JSON: " + e.getMessage(), e);
     }
 
-    /** A JSON text (an API Gateway body, say) is compared as canonical JSON; any other string as itself. */
+    /**
+     * A JSON text (an API Gateway body, say) is compared as canonical JSON; any other string as itself; a decoded
+     * binary body by its bytes.
+     */
     private static CanonicalJson.Digest digest(JsonNode node, ParseOnce parser) {
+        if (node instanceof Base64Body.Binary binary) {
+            byte[] bytes = binary.binaryValue();
+            return new CanonicalJson.Digest(CanonicalJson.sha256(bytes), bytes.length);
+        }
         if (node.isTextual() && looksLikeJsonContainer(node.textValue())) {
             try {
                 return CanonicalJson.sha256(parser.parse(node.textValue()));
@@ -270,13 +277,16 @@ public final class RequestKeys {
     }
 
     /**
-     * Parses for one invocation and remembers the last string it parsed: a key inside the body ({@code body.orderId})
-     * and a validated body ({@code body}) then share one parse instead of two.
+     * Parses and decodes for one invocation and remembers the last string it parsed and the last body it decoded: a
+     * key inside the body ({@code body.orderId}) and a validated body ({@code body}) then share one parse (and one
+     * base64 decoding) instead of two. The decoded text is the same instance both times, so its parse is shared too.
      */
-    private static final class ParseOnce implements JsonSelector.TextParser {
+    private static final class ParseOnce implements JsonSelector.TextReader {
         private final ObjectReader reader;
         private String text;
         private JsonNode tree;
+        private String base64;
+        private JsonNode decoded;
 
         ParseOnce(ObjectReader reader) {
             this.reader = reader;
@@ -289,6 +299,15 @@ public final class RequestKeys {
                 text = json;
             }
             return tree;
+        }
+
+        @Override
+        public JsonNode decodeBase64(String body) {
+            if (body != base64) {
+                decoded = Base64Body.decode(body);
+                base64 = body;
+            }
+            return decoded;
         }
     }
 }
