@@ -192,7 +192,8 @@ public record IdempotencyConfig(String functionName, String keyPrefix, List<Stri
         /**
          * Takes the key from a path into the event: dot-separated field names with optional {@code [index]}
          * suffixes, e.g. {@code orderId}, {@code detail.order.id}, {@code items[0].sku}. A JSON string met on the
-         * way (an API Gateway {@code body}) is parsed as JSON, so {@code body.orderId} works. Under
+         * way (an API Gateway {@code body}) is parsed as JSON, so {@code body.orderId} works; a {@code body} marked
+         * {@code "isBase64Encoded": true} is decoded first, so it works for base64 bodies too. Under
          * {@code headers} and {@code multiValueHeaders} names match case-insensitively.
          *
          * @param path the path; {@code ""} or {@code "$"} selects the whole event
@@ -235,7 +236,8 @@ public record IdempotencyConfig(String functionName, String keyPrefix, List<Stri
         /**
          * Turns payload validation on for the part of the event at {@code path} (same syntax as
          * {@link #keyPath(String)}; a JSON-string value such as an API Gateway {@code body} is compared as parsed,
-         * canonical JSON).
+         * canonical JSON, and a {@code body} marked {@code "isBase64Encoded": true} as its decoded content, so the
+         * plain and base64 forms of one request match).
          *
          * @param path the path; {@code ""} or {@code "$"} validates the whole event
          * @return this builder

@@ -2,7 +2,8 @@ package dev.lambdaidempotency;
 
 /**
  * The request has no usable idempotency key: it is missing or blank, it is too large, or the event could not be
- * read to find it (a {@code body} that is not JSON, say). Nothing was run and nothing was stored.
+ * read to find it or the validated payload (a {@code body} that is not JSON, say, or one marked
+ * {@code isBase64Encoded} that is not base64). Nothing was run and nothing was stored.
  */
 public final class IdempotencyKeyException extends IdempotencyException {
     /** Serialization version. */
@@ -14,7 +15,10 @@ public final class IdempotencyKeyException extends IdempotencyException {
         MISSING,
         /** The key is larger than the configured maximum. */
         TOO_LARGE,
-        /** The event (or a JSON-string field on the key's path) could not be read as JSON. */
+        /**
+         * The event, or a string on the key's or validated payload's path, could not be read: not JSON, or a
+         * {@code body} marked {@code isBase64Encoded} that is not base64 or (with a path going into it) not text.
+         */
         UNREADABLE_EVENT
     }
 

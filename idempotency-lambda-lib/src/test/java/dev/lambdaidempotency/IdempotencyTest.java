@@ -243,6 +243,11 @@ class IdempotencyTest {
         IdempotencyKeyException e = keyError(handler(c -> c.keyPath("id").payloadPath("body.amount")),
                 Map.of("id", "k", "body", "amount=1"));
         assertEquals(IdempotencyKeyException.Reason.UNREADABLE_EVENT, e.reason());
+        assertEquals("cannot read the validated payload at body.amount: $.body is a string that is not valid JSON",
+                e.getMessage());
+        assertEquals(e.getMessage(), keyError(handler(c -> c.keyPath("id").payloadPath("body.amount")),
+                new ObjectMapper().valueToTree(Map.of("id", "k", "body", "amount=1")))
+                .getMessage(), "the same from the tree walk");
     }
 
     @Test

@@ -13,8 +13,9 @@ import java.util.Objects;
 
 /**
  * A compiled path into a JSON tree: dot-separated field names with optional {@code [index]} suffixes. Descending
- * into a string parses it as JSON (API Gateway's {@code body}); under {@code headers}/{@code multiValueHeaders} field
- * names match case-insensitively. Immutable and thread-safe.
+ * into a string parses it as JSON (API Gateway's {@code body}); a {@code body} beside {@code "isBase64Encoded": true}
+ * is decoded first ({@link Base64Body}), whether the path ends there or goes on into it; under
+ * {@code headers}/{@code multiValueHeaders} field names match case-insensitively. Immutable and thread-safe.
  */
 public final class JsonSelector {
     private static final JsonSelector ROOT = new JsonSelector("", List.of());
@@ -96,7 +97,8 @@ public final class JsonSelector {
      * @param root   the event as a tree
      * @param reader parses JSON strings met on the way
      * @return the selected node, or {@link MissingNode} when a step finds nothing
-     * @throws UnreadableJsonException when a string on the path is not JSON
+     * @throws UnreadableJsonException when a string on the path is not JSON, or a {@code body} on it is marked base64
+     *                                 and is not base64 or (with steps left) not UTF-8 text
      */
     public JsonNode select(JsonNode root, ObjectReader reader) throws UnreadableJsonException {
         return select(root, reader::readTree);
@@ -109,20 +111,34 @@ public final class JsonSelector {
      * @param root   the event as a tree
      * @param parser parses JSON strings met on the way
      * @return the selected node, or {@link MissingNode} when a step finds nothing
-     * @throws UnreadableJsonException when a string on the path is not JSON
+     * @throws UnreadableJsonException when a string on the path is not JSON, or a {@code body} on it is marked base64
+     *                                 and is not base64 or (with steps left) not UTF-8 text
      */
-    public JsonNode select(JsonNode root, TextParser parser) throws UnreadableJsonException {
-        JsonNode node = root;
-        String where = "$";
-        for (Step step : steps) {
+    public JsonNode select(JsonNode root, TextReader parser) throws UnreadableJsonException {
+        return select(root, 0, "$", false, parser);
+    }
+
+    /** Applies the steps from {@code firstStep} on to {@code node}, found at {@code where} (decoded from base64?). */
+    private JsonNode select(JsonNode node, int firstStep, String where, boolean decoded, TextReader parser)
+            throws UnreadableJsonException {
+        for (int i = firstStep; i < steps.size(); i++) {
             if (node == null || node.isMissingNode() || node.isNull()) {
                 return MissingNode.getInstance();
             }
-            if (node.isTextual()) {
-                node = parseEmbedded(node.textValue(), where, parser);
+            if (node instanceof Base64Body.Binary) {
+                throw binaryBody(where);
             }
+            if (node.isTextual()) {
+                node = parseEmbedded(node.textValue(), where, decoded, parser);
+            }
+            Step step = steps.get(i);
+            JsonNode parent = node;
             node = step.apply(node);
-            where = step.field != null ? where + "." + step.field : where + "[" + step.index + "]";
+            where = step.next(where);
+            decoded = node != null && node.isTextual() && step.isBody() && Base64Body.isMarked(parent);
+            if (decoded) {
+                node = decodeEmbedded(node.textValue(), where, parser);
+            }
         }
         return node == null ? MissingNode.getInstance() : node;
     }
@@ -137,7 +153,8 @@ public final class JsonSelector {
      * @param reader parses JSON strings met on the way
      * @return the selected node, {@link MissingNode} when a step finds nothing, or {@code null} when the graph holds
      *         something on the path this walk does not interpret exactly as Jackson would (convert the whole event)
-     * @throws UnreadableJsonException when a string on the path is not JSON
+     * @throws UnreadableJsonException when a string on the path is not JSON, or a {@code body} on it is marked base64
+     *                                 and is not base64 or (with steps left) not UTF-8 text
      */
     public JsonNode selectFromObjects(Object root, ObjectMapper mapper, ObjectReader reader)
             throws UnreadableJsonException {
@@ -151,20 +168,23 @@ public final class JsonSelector {
      * @param mapper converts the selected value
      * @param parser parses JSON strings met on the way
      * @return as {@link #selectFromObjects(Object, ObjectMapper, ObjectReader)}
-     * @throws UnreadableJsonException when a string on the path is not JSON
+     * @throws UnreadableJsonException when a string on the path is not JSON, or a {@code body} on it is marked base64
+     *                                 and is not base64 or (with steps left) not UTF-8 text
      */
-    public JsonNode selectFromObjects(Object root, ObjectMapper mapper, TextParser parser)
+    public JsonNode selectFromObjects(Object root, ObjectMapper mapper, TextReader parser)
             throws UnreadableJsonException {
         Object current = root;
         String where = "$";
+        boolean decoded = false;
         for (int i = 0; i < steps.size(); i++) {
             if (current == null) {
                 return MissingNode.getInstance();
             }
             if (current instanceof String text) {
-                return selectFrom(parseEmbedded(text, where, parser), i, where, parser);
+                return select(parseEmbedded(text, where, decoded, parser), i, where, false, parser);
             }
             Step step = steps.get(i);
+            Map<?, ?> parent = current instanceof Map<?, ?> map ? map : null;
             if (current instanceof List<?> list) {
                 if (step.field != null) {
                     return MissingNode.getInstance();
@@ -189,17 +209,27 @@ public final class JsonSelector {
             } else {
                 return null; // a bean, an array, a node: not interpreted here
             }
-            where = step.field != null ? where + "." + step.field : where + "[" + step.index + "]";
+            where = step.next(where);
+            decoded = false;
+            if (current instanceof String text && step.isBody()) {
+                Boolean marked = Base64Body.isMarked(parent);
+                if (marked == null) {
+                    return null;
+                }
+                if (marked) {
+                    JsonNode body = decodeEmbedded(text, where, parser);
+                    if (!body.isTextual()) {
+                        return select(body, i + 1, where, true, parser);
+                    }
+                    current = body.textValue();
+                    decoded = true;
+                }
+            }
         }
         if (current == null) {
             return MissingNode.getInstance();
         }
         return current instanceof String text ? TextNode.valueOf(text) : mapper.valueToTree(current);
-    }
-
-    private JsonNode selectFrom(JsonNode node, int firstStep, String where, TextParser parser)
-            throws UnreadableJsonException {
-        return new JsonSelector(expression, steps.subList(firstStep, steps.size())).select(node, parser);
     }
 
     private static Object ignoringCase(Map<?, ?> map, String field) {
@@ -211,12 +241,29 @@ public final class JsonSelector {
         return null;
     }
 
-    static JsonNode parseEmbedded(String text, String where, TextParser parser) throws UnreadableJsonException {
+    private static JsonNode parseEmbedded(String text, String where, boolean decoded, TextReader parser)
+            throws UnreadableJsonException {
         try {
             return parser.parse(text);
         } catch (JsonProcessingException e) {
-            throw new UnreadableJsonException(where + " is a string that is not valid JSON", e);
+            throw new UnreadableJsonException(where + (decoded
+                    ? " is a base64-encoded body whose text is not valid JSON"
+                    : " is a string that is not valid JSON"), e);
         }
+    }
+
+    private static JsonNode decodeEmbedded(String base64, String where, TextReader parser)
+            throws UnreadableJsonException {
+        try {
+            return parser.decodeBase64(base64);
+        } catch (IllegalArgumentException e) {
+            throw new UnreadableJsonException(where + " is marked " + Base64Body.FLAG + " but is not valid base64", e);
+        }
+    }
+
+    private static UnreadableJsonException binaryBody(String where) {
+        return new UnreadableJsonException(where + " is a base64-encoded body whose bytes are not UTF-8 text, so "
+                + "nothing can be selected inside it", null);
     }
 
     @Override
@@ -225,6 +272,15 @@ public final class JsonSelector {
     }
 
     private record Step(String field, int index, boolean caseInsensitive) {
+        /** Whether this step selects a {@code body} member, which its object may mark as base64. */
+        boolean isBody() {
+            return Base64Body.BODY.equals(field);
+        }
+
+        String next(String where) {
+            return field != null ? where + "." + field : where + "[" + index + "]";
+        }
+
         JsonNode apply(JsonNode node) {
             if (field == null) {
                 return node.isArray() ? node.get(index) : null;
@@ -245,9 +301,9 @@ public final class JsonSelector {
         }
     }
 
-    /** Parses a JSON string met on a path. */
+    /** Reads what a path meets inside strings: JSON text, and bodies marked as base64. */
     @FunctionalInterface
-    public interface TextParser {
+    public interface TextReader {
         /**
          * Parses {@code text} as exactly one JSON value.
          *
@@ -256,6 +312,17 @@ public final class JsonSelector {
          * @throws JsonProcessingException when it is not JSON
          */
         JsonNode parse(String text) throws JsonProcessingException;
+
+        /**
+         * Decodes a body marked {@code "isBase64Encoded": true}.
+         *
+         * @param base64 the body as delivered
+         * @return the decoded text as a text node, or the bytes when they are not UTF-8 text
+         * @throws IllegalArgumentException when {@code base64} is not base64
+         */
+        default JsonNode decodeBase64(String base64) {
+            return Base64Body.decode(base64);
+        }
     }
 
     /** A string on the selector's path is not JSON. */

@@ -75,26 +75,21 @@ public final class RequestKeys {
         ParseOnce parser = new ParseOnce(treeReader);
         JsonNode keyNode = null;
         JsonNode payloadNode = null;
-        try {
-            boolean selected = false;
-            if (walkObjects && (event instanceof Map || event instanceof List)) {
-                try {
-                    keyNode = selectKeyFromObjects(event, parser);
-                    payloadNode = payloadSelector == null || keyNode == null ? null
-                            : payloadSelector.selectFromObjects(event, mapper, parser);
-                } catch (IllegalArgumentException e) {
-                    throw unconvertible(event, e);
-                }
-                selected = keyNode != null && (payloadSelector == null || payloadNode != null);
+        boolean selected = false;
+        if (walkObjects && (event instanceof Map || event instanceof List)) {
+            try {
+                keyNode = selectKeyFromObjects(event, parser, where);
+                payloadNode = payloadSelector == null || keyNode == null ? null
+                        : selectPayloadFromObjects(event, parser);
+            } catch (IllegalArgumentException e) {
+                throw unconvertible(event, e);
             }
-            if (!selected) {
-                JsonNode tree = toTree(event);
-                keyNode = selectKey(tree, parser);
-                payloadNode = payloadSelector == null ? null : payloadSelector.select(tree, parser);
-            }
-        } catch (JsonSelector.UnreadableJsonException e) {
-            throw new IdempotencyKeyException(Reason.UNREADABLE_EVENT, "cannot read the idempotency key at "
-                    + where + ": " + e.getMessage(), e);
+            selected = keyNode != null && (payloadSelector == null || payloadNode != null);
+        }
+        if (!selected) {
+            JsonNode tree = toTree(event);
+            keyNode = selectKey(tree, parser, where);
+            payloadNode = payloadSelector == null ? null : selectPayload(tree, parser);
         }
         if (isAbsent(keyNode)) {
             return null;
@@ -140,30 +135,58 @@ public final class RequestKeys {
                 + "refers to itself, to be read as JSON", cause);
     }
 
-    /** Like {@link #selectKey(JsonNode)} on the converted event; {@code null} when only Jackson can tell. */
-    private JsonNode selectKeyFromObjects(Object event, ParseOnce parser) throws JsonSelector.UnreadableJsonException {
+    /** Like {@link #selectKey} on the converted event; {@code null} when only Jackson can tell. */
+    private JsonNode selectKeyFromObjects(Object event, ParseOnce parser, String where) {
         JsonNode found = null;
-        for (JsonSelector selector : keySelectors) {
-            found = selector.selectFromObjects(event, mapper, parser);
-            if (found == null || !isAbsent(found)) {
-                return found;
+        try {
+            for (JsonSelector selector : keySelectors) {
+                found = selector.selectFromObjects(event, mapper, parser);
+                if (found == null || !isAbsent(found)) {
+                    return found;
+                }
             }
+        } catch (JsonSelector.UnreadableJsonException e) {
+            throw unreadable("the idempotency key at " + where, e);
         }
         return found;
     }
 
-    private JsonNode selectKey(JsonNode tree, ParseOnce parser) throws JsonSelector.UnreadableJsonException {
+    private JsonNode selectKey(JsonNode tree, ParseOnce parser, String where) {
         if (keySelectors.isEmpty()) {
             return tree;
         }
         JsonNode found = null;
-        for (JsonSelector selector : keySelectors) {
-            found = selector.select(tree, parser);
-            if (!isAbsent(found)) {
-                return found;
+        try {
+            for (JsonSelector selector : keySelectors) {
+                found = selector.select(tree, parser);
+                if (!isAbsent(found)) {
+                    return found;
+                }
             }
+        } catch (JsonSelector.UnreadableJsonException e) {
+            throw unreadable("the idempotency key at " + where, e);
         }
         return found;
+    }
+
+    private JsonNode selectPayloadFromObjects(Object event, ParseOnce parser) {
+        try {
+            return payloadSelector.selectFromObjects(event, mapper, parser);
+        } catch (JsonSelector.UnreadableJsonException e) {
+            throw unreadable("the validated payload at " + payloadSelector, e);
+        }
+    }
+
+    private JsonNode selectPayload(JsonNode tree, ParseOnce parser) {
+        try {
+            return payloadSelector.select(tree, parser);
+        } catch (JsonSelector.UnreadableJsonException e) {
+            throw unreadable("the validated payload at " + payloadSelector, e);
+        }
+    }
+
+    private static IdempotencyKeyException unreadable(String what, JsonSelector.UnreadableJsonException e) {
+        return new IdempotencyKeyException(Reason.UNREADABLE_EVENT, "cannot read " + what + ": " + e.getMessage(), e);
     }
 
     /** A string key is measured by its UTF-8 bytes; any other JSON value by its canonical JSON. */
@@ -214,8 +237,15 @@ public final class RequestKeys {
                 + " cannot be read as JSON: " + e.getMessage(), e);
     }
 
-    /** A JSON text (an API Gateway body, say) is compared as canonical JSON; any other string as itself. */
+    /**
+     * A JSON text (an API Gateway body, say) is compared as canonical JSON; any other string as itself; a decoded
+     * binary body by its bytes.
+     */
     private static CanonicalJson.Digest digest(JsonNode node, ParseOnce parser) {
+        if (node instanceof Base64Body.Binary binary) {
+            byte[] bytes = binary.binaryValue();
+            return new CanonicalJson.Digest(CanonicalJson.sha256(bytes), bytes.length);
+        }
         if (node.isTextual() && looksLikeJsonContainer(node.textValue())) {
             try {
                 return CanonicalJson.sha256(parser.parse(node.textValue()));
@@ -247,13 +277,16 @@ public final class RequestKeys {
     }
 
     /**
-     * Parses for one invocation and remembers the last string it parsed: a key inside the body ({@code body.orderId})
-     * and a validated body ({@code body}) then share one parse instead of two.
+     * Parses and decodes for one invocation and remembers the last string it parsed and the last body it decoded: a
+     * key inside the body ({@code body.orderId}) and a validated body ({@code body}) then share one parse (and one
+     * base64 decoding) instead of two. The decoded text is the same instance both times, so its parse is shared too.
      */
-    private static final class ParseOnce implements JsonSelector.TextParser {
+    private static final class ParseOnce implements JsonSelector.TextReader {
         private final ObjectReader reader;
         private String text;
         private JsonNode tree;
+        private String base64;
+        private JsonNode decoded;
 
         ParseOnce(ObjectReader reader) {
             this.reader = reader;
@@ -266,6 +299,15 @@ public final class RequestKeys {
                 text = json;
             }
             return tree;
+        }
+
+        @Override
+        public JsonNode decodeBase64(String body) {
+            if (body != base64) {
+                decoded = Base64Body.decode(body);
+                base64 = body;
+            }
+            return decoded;
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.lambdaidempotency.internal;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -10,12 +11,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.node.MissingNode;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 
 /** The Map-event fast path must find exactly what selecting from the converted tree finds. */
@@ -26,7 +30,9 @@ class JsonSelectorObjectWalkTest {
     private static final List<String> PATHS = List.of("orderId", "detail.order.id", "items[0].sku", "items[5]",
             "items[0]", "body.orderId", "body.lines[1].qty", "headers.idempotency-key", "headers.IDEMPOTENCY-KEY",
             "multiValueHeaders.Idempotency-Key[0]", "flag.x", "amount.value", "nothing.here", "items.sku",
-            "detail[0]", "nullable", "nullable.deeper", "body");
+            "detail[0]", "nullable", "nullable.deeper", "body", "body.nested.deep", "records[0].body.orderId",
+            "records[1].body", "records[1].body.orderId", "records[2].body", "records[2].body.x",
+            "records[3].body.orderId", "records[4].body");
 
     private List<Object> events() {
         Map<String, Object> order = new LinkedHashMap<>();
@@ -36,21 +42,35 @@ class JsonSelectorObjectWalkTest {
         event.put("orderId", "o-1");
         event.put("detail", detail);
         event.put("items", List.of(Map.of("sku", "s-1", "qty", 2), Map.of("sku", "s-2")));
-        event.put("body", "{\"orderId\": 42, \"lines\": [{\"qty\": 1}, {\"qty\": 2.50}]}");
+        event.put("body", "{\"orderId\": 42, \"lines\": [{\"qty\": 1}, {\"qty\": 2.50}], \"nested\": \"n/a\"}");
         event.put("headers", Map.of("Idempotency-Key", "k-1", "Content-Type", "application/json"));
         event.put("multiValueHeaders", Map.of("idempotency-key", List.of("k-2", "k-3")));
         event.put("flag", true);
         event.put("amount", 12.5);
         event.put("nullable", null);
+        event.put("records", List.of(
+                base64Body("{\"orderId\": \"r-0\"}"),
+                base64Body("orderId=r-1"),
+                Map.of("body", Base64.getEncoder().encodeToString(new byte[] {(byte) 0xff, 0, 1}),
+                        "isBase64Encoded", true),
+                Map.of("body", "{\"orderId\": \"r-3\"}", "isBase64Encoded", true),
+                Map.of("body", "eyJvcmRlcklkIjoicjQifQ==", "isBase64Encoded", "true")));
         Map<String, Object> bodyNotJson = new HashMap<>(Map.of("body", "orderId=1"));
         List<Object> list = new ArrayList<>(List.of(Map.of("a", 1), "x"));
         return Arrays.asList(event, bodyNotJson, list, Map.of(), List.of(), Map.of("orderId", Map.of("n", 1.0)),
-                Map.of("orderId", List.of(1, 2L, 3.25, "four", false)));
+                Map.of("orderId", List.of(1, 2L, 3.25, "four", false)),
+                base64Body("{\"orderId\": 42, \"lines\": [{\"qty\": 1}, {\"qty\": 2.50}]}"));
+    }
+
+    private static Map<String, Object> base64Body(String body) {
+        return Map.of("body", Base64.getEncoder().encodeToString(body.getBytes(StandardCharsets.UTF_8)),
+                "isBase64Encoded", true);
     }
 
     @Test
     void findsWhatTheConvertedTreeFinds() throws Exception {
         int compared = 0;
+        int unreadable = 0;
         for (Object event : events()) {
             JsonNode tree = mapper.valueToTree(event);
             for (String path : PATHS) {
@@ -59,8 +79,10 @@ class JsonSelectorObjectWalkTest {
                 try {
                     slow = selector.select(tree, reader);
                 } catch (JsonSelector.UnreadableJsonException e) {
-                    assertThrows(JsonSelector.UnreadableJsonException.class,
-                            () -> selector.selectFromObjects(event, mapper, reader), path + " on " + event);
+                    assertEquals(e.getMessage(), assertThrows(JsonSelector.UnreadableJsonException.class,
+                            () -> selector.selectFromObjects(event, mapper, reader), path + " on " + event)
+                            .getMessage(), "the same place named on both paths");
+                    unreadable++;
                     continue;
                 }
                 JsonNode fast = selector.selectFromObjects(event, mapper, reader);
@@ -72,7 +94,21 @@ class JsonSelectorObjectWalkTest {
                 compared++;
             }
         }
-        assertEquals(events().size() * PATHS.size() - 2, compared, "every case but the two unreadable bodies compared");
+        assertEquals(events().size() * PATHS.size(), compared + unreadable);
+        assertEquals(7, unreadable, "three paths into a plain body that is not JSON, a JSON string in a body that "
+                + "is not JSON, a base64 body that is not JSON, one that is not base64, one that is binary");
+    }
+
+    @Test
+    void decodesABodyMarkedBase64() throws Exception {
+        Map<String, Object> event = base64Body("{\"orderId\": \"o-1\"}");
+        assertEquals("o-1", JsonSelector.parse("body.orderId").selectFromObjects(event, mapper, reader).textValue());
+        assertEquals("{\"orderId\": \"o-1\"}",
+                JsonSelector.parse("body").selectFromObjects(event, mapper, reader).textValue());
+        JsonNode binary = JsonSelector.parse("body").selectFromObjects(Map.of("body", "/wAB", "isBase64Encoded",
+                true), mapper, reader);
+        assertInstanceOf(Base64Body.Binary.class, binary);
+        assertArrayEquals(new byte[] {(byte) 0xff, 0, 1}, binary.binaryValue());
     }
 
     @Test
@@ -82,6 +118,8 @@ class JsonSelectorObjectWalkTest {
         assertNull(orderId.selectFromObjects(Map.of("detail", new String[] {"x"}), mapper, reader), "an array");
         assertNull(JsonSelector.parse("1").selectFromObjects(Map.of(1, "one"), mapper, reader),
                 "a map whose keys Jackson writes with toString()");
+        assertNull(JsonSelector.parse("body").selectFromObjects(Map.of("body", "e30=", "isBase64Encoded",
+                new AtomicBoolean(true)), mapper, reader), "a flag Jackson writes as true");
         assertEquals(mapper.valueToTree(new Bean()), JsonSelector.parse("detail").selectFromObjects(
                 Map.of("detail", new Bean()), mapper, reader), "a bean as the selected value is converted alone");
     }

@@ -169,6 +169,59 @@ class JsonSelectorTest {
     }
 
     @Test
+    void aBodyMarkedBase64IsDecodedWhereverTheObjectHoldingItIs() throws Exception {
+        // {"id":"b-1"}
+        JsonNode tree = tree("{\"records\":[{\"body\":\"eyJpZCI6ImItMSJ9\",\"isBase64Encoded\":true}]}");
+        assertEquals("b-1", JsonSelector.parse("records[0].body.id").select(tree, READER).textValue());
+        assertEquals("{\"id\":\"b-1\"}", JsonSelector.parse("records[0].body").select(tree, READER).textValue());
+        assertEquals("eyJpZCI6ImItMSJ9", JsonSelector.parse("records").select(tree, READER).get(0).get("body")
+                .textValue(), "selecting what holds the body leaves it as delivered");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "{\"data\":\"eyJpZCI6ImItMSJ9\",\"isBase64Encoded\":true}",  // only a member named body is decoded
+        "{\"Body\":\"eyJpZCI6ImItMSJ9\",\"isBase64Encoded\":true}",  // by its exact name
+        "{\"body\":\"eyJpZCI6ImItMSJ9\",\"IsBase64Encoded\":true}",  // and the flag's
+        "{\"body\":\"eyJpZCI6ImItMSJ9\",\"isBase64Encoded\":\"true\"}",  // the JSON literal true only
+        "{\"body\":\"eyJpZCI6ImItMSJ9\",\"isBase64Encoded\":false}",
+        "{\"body\":\"eyJpZCI6ImItMSJ9\"}"})
+    void anythingElseIsNotDecoded(String json) throws Exception {
+        JsonNode tree = tree(json);
+        String field = tree.fieldNames().next();
+        assertEquals("eyJpZCI6ImItMSJ9", JsonSelector.parse(field).select(tree, READER).textValue());
+        assertThrows(JsonSelector.UnreadableJsonException.class,
+                () -> JsonSelector.parse(field + ".id").select(tree, READER));
+    }
+
+    @Test
+    void aDecodedBodyIsReadLikeAPlainOne() throws Exception {
+        // {"nested":"{\"deep\":1}","empty":""}
+        JsonNode tree = tree("{\"body\":\"eyJuZXN0ZWQiOiJ7XCJkZWVwXCI6MX0iLCJlbXB0eSI6IiJ9\","
+                + "\"isBase64Encoded\":true}");
+        assertEquals(1, JsonSelector.parse("body.nested.deep").select(tree, READER).intValue());
+        assertInstanceOf(MissingNode.class, JsonSelector.parse("body.empty.x").select(tree, READER));
+        assertInstanceOf(MissingNode.class, JsonSelector.parse("body.id").select(tree("{\"body\":\"\","
+                + "\"isBase64Encoded\":true}"), READER), "an empty body, as a plain empty body");
+    }
+
+    @Test
+    void aBase64BodyThatCannotBeReadNamesWhyAndWhere() {
+        JsonNode notBase64 = tree("{\"r\":{\"body\":\"{}\",\"isBase64Encoded\":true}}");
+        JsonNode binary = tree("{\"r\":{\"body\":\"/wAB\",\"isBase64Encoded\":true}}");
+        JsonNode text = tree("{\"r\":{\"body\":\"YT0x\",\"isBase64Encoded\":true}}");  // a=1
+        assertEquals("$.r.body is marked isBase64Encoded but is not valid base64",
+                assertThrows(JsonSelector.UnreadableJsonException.class,
+                        () -> JsonSelector.parse("r.body").select(notBase64, READER)).getMessage());
+        assertEquals("$.r.body is a base64-encoded body whose bytes are not UTF-8 text, so nothing can be selected "
+                + "inside it", assertThrows(JsonSelector.UnreadableJsonException.class,
+                        () -> JsonSelector.parse("r.body.a").select(binary, READER)).getMessage());
+        assertEquals("$.r.body is a base64-encoded body whose text is not valid JSON",
+                assertThrows(JsonSelector.UnreadableJsonException.class,
+                        () -> JsonSelector.parse("r.body.a").select(text, READER)).getMessage());
+    }
+
+    @Test
     void aSelectorIsReusableAcrossTrees() throws Exception {
         JsonSelector selector = JsonSelector.parse("a.b");
         assertEquals(1, selector.select(tree("{\"a\":{\"b\":1}}"), READER).intValue());

@@ -373,6 +373,32 @@ abstract class HandlerScenarios {
     }
 
     @Test
+    void aBase64EncodedRepeatOfAPlainRequestReplays() {
+        RequestHandler<Map<String, Object>, Receipt> handler = wrapped(c -> c.keyHeader("Idempotency-Key")
+                .payloadPath("body"));
+        Receipt first = handler.handleRequest(Events.apiGateway("k-1", "{\"amount\":10,\"currency\":\"EUR\"}"), null);
+        assertEquals(first, handler.handleRequest(Events.base64Encoded(Events.apiGateway("k-1",
+                " {\"currency\" : \"EUR\", \"amount\" : 10.0}\n")), null),
+                "the same body base64-encoded (and reformatted) replays instead of mismatching");
+        Receipt encodedFirst = handler.handleRequest(Events.base64Encoded(Events.apiGateway("k-2",
+                "{\"amount\":20,\"currency\":\"EUR\"}")), null);
+        assertEquals(encodedFirst, handler.handleRequest(Events.apiGateway("k-2",
+                "{\"currency\":\"EUR\",\"amount\":20}"), null), "and the other way round");
+        assertThrows(IdempotencyPayloadMismatchException.class, () -> handler.handleRequest(Events.base64Encoded(
+                Events.apiGateway("k-1", "{\"amount\":11,\"currency\":\"EUR\"}")), null),
+                "a different body is still a different body");
+
+        RequestHandler<Map<String, Object>, Receipt> byBodyField = wrapped(c -> c.keyPath("body.orderId")
+                .payloadPath("body"));
+        Receipt order = byBodyField.handleRequest(Events.base64Encoded(Events.apiGateway(null,
+                "{\"orderId\":\"o-9\",\"amount\":5}")), null);
+        assertEquals(order, byBodyField.handleRequest(Events.apiGateway(null, "{\"amount\":5,\"orderId\":\"o-9\"}"),
+                null), "a key inside a base64 body");
+        assertEquals(3, runs.get());
+        assertEquals(3, storedRecords());
+    }
+
+    @Test
     void aPayloadMismatchIsReportedEvenWhileTheFirstRequestIsInProgress() throws Exception {
         CountDownLatch started = new CountDownLatch(1);
         CountDownLatch finish = new CountDownLatch(1);

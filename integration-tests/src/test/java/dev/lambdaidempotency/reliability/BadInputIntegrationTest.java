@@ -14,11 +14,14 @@ import dev.lambdaidempotency.Idempotency;
 import dev.lambdaidempotency.IdempotencyConfig;
 import dev.lambdaidempotency.IdempotencyKeyException;
 import dev.lambdaidempotency.IdempotencyKeyException.Reason;
+import dev.lambdaidempotency.IdempotencyPayloadMismatchException;
 import dev.lambdaidempotency.IdempotentOperation;
 import dev.lambdaidempotency.dynamodb.DynamoDbIdempotencyStore;
 import dev.lambdaidempotency.testkit.LocalAwsExtension;
 import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -105,6 +108,8 @@ class BadInputIntegrationTest {
             b -> b.keyPath("body.orderId").payloadPath("body");
     private static final UnaryOperator<IdempotencyConfig.Builder> WHOLE = UnaryOperator.identity();
     private static final UnaryOperator<IdempotencyConfig.Builder> HEADER = b -> b.keyHeader("Idempotency-Key");
+    private static final UnaryOperator<IdempotencyConfig.Builder> HEADER_AND_BODY =
+            b -> b.keyHeader("Idempotency-Key").payloadPath("body");
 
     static Stream<Arguments> rejected() {
         Map<String, Object> selfReferencing = new HashMap<>();
@@ -135,6 +140,14 @@ class BadInputIntegrationTest {
                 Arguments.of("body empty", BODY, Map.of("body", ""), Reason.MISSING),
                 Arguments.of("body with a null key", BODY, Map.of("body", "{\"orderId\":null}"), Reason.MISSING),
                 Arguments.of("body nested 5,000 deep", BODY, Map.of("body", deepJson), Reason.UNREADABLE_EVENT),
+                Arguments.of("body marked base64 that is not base64", BODY, base64Marked("{\"orderId\":\"o-1\"}"),
+                        Reason.UNREADABLE_EVENT),
+                Arguments.of("validated body marked base64 that is not base64", HEADER_AND_BODY,
+                        withHeader(base64Marked("e30=!")), Reason.UNREADABLE_EVENT),
+                Arguments.of("base64 body that is not JSON", BODY, base64Marked(base64("orderId=1")),
+                        Reason.UNREADABLE_EVENT),
+                Arguments.of("base64 body that is binary", BODY, base64Marked("/wAB"), Reason.UNREADABLE_EVENT),
+                Arguments.of("base64 body empty", BODY, base64Marked(""), Reason.MISSING),
                 Arguments.of("plain-text string event with a key path", keyPath("orderId"), "order 1",
                         Reason.UNREADABLE_EVENT),
                 Arguments.of("header missing", HEADER, Map.of("headers", Map.of("Other", "x")), Reason.MISSING),
@@ -148,6 +161,24 @@ class BadInputIntegrationTest {
                         Reason.UNREADABLE_EVENT),
                 Arguments.of("event Jackson cannot serialize", keyPath("orderId"), new Unserializable(),
                         Reason.UNREADABLE_EVENT));
+    }
+
+    private static Map<String, Object> base64Marked(String body) {
+        return Map.of("body", body, "isBase64Encoded", true);
+    }
+
+    private static Map<String, Object> withHeader(Map<String, Object> event) {
+        Map<String, Object> copy = new HashMap<>(event);
+        copy.put("headers", Map.of("Idempotency-Key", "h-1"));
+        return copy;
+    }
+
+    private static String base64(String text) {
+        return base64(text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static String base64(byte[] bytes) {
+        return Base64.getEncoder().encodeToString(bytes);
     }
 
     @ParameterizedTest(name = "{0}")
@@ -241,6 +272,24 @@ class BadInputIntegrationTest {
         assertEquals("run-2", probe.call(deep));
         probe.assertRecords(2, "xxxxxxxx");
         probe.records().forEach(item -> assertTrue(item.get("data").s().length() < 16, item::toString));
+    }
+
+    @Test
+    void base64BodiesAreReadAsTheirDecodedContent() {
+        Probe byBody = new Probe(BODY);
+        assertEquals("run-1", byBody.call(Map.of("body", "{\"orderId\":\"b-1\",\"n\":1}")));
+        assertEquals("run-1", byBody.call(base64Marked(base64("{ \"n\": 1.0, \"orderId\": \"b-1\" }"))),
+                "plain and base64 forms of one JSON body are one request");
+        byBody.assertRecords(1, "b-1");
+
+        Probe binary = new Probe(HEADER_AND_BODY);
+        byte[] image = {(byte) 0x89, 'P', 'N', 'G', 0, (byte) 0xff};
+        assertEquals("run-1", binary.call(withHeader(base64Marked(base64(image)))));
+        assertEquals("run-1", binary.call(withHeader(base64Marked(base64(image)))), "binary bodies by their bytes");
+        image[5] = 0;
+        assertThrows(IdempotencyPayloadMismatchException.class,
+                () -> binary.call(withHeader(base64Marked(base64(image)))));
+        binary.assertRecords(1, null);
     }
 
     @Test

@@ -155,6 +155,19 @@ class PaymentApiFunctionTest {
         assertEquals(201, function.handleRequest(event, null).getStatusCode());
     }
 
+    @Test
+    void aBase64EncodedRepeatOfAPlainRequestIsReplayed() {
+        APIGatewayProxyResponseEvent first = function.handleRequest(request("k-8", BODY), null);
+        APIGatewayProxyRequestEvent encoded = request("k-8", Base64.getEncoder()
+                .encodeToString(BODY.getBytes(StandardCharsets.UTF_8)));
+        encoded.setIsBase64Encoded(true);
+        APIGatewayProxyResponseEvent repeat = function.handleRequest(encoded, null);
+        assertEquals(201, repeat.getStatusCode(), repeat.getBody());
+        assertEquals("true", repeat.getHeaders().get(PaymentApiFunction.REPLAYED_HEADER));
+        assertEquals(first.getBody(), repeat.getBody());
+        assertEquals(1, charges.get());
+    }
+
     private static void assertProblem(APIGatewayProxyResponseEvent response, int status, String type)
             throws Exception {
         assertEquals(status, response.getStatusCode());

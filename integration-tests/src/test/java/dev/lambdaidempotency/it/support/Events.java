@@ -1,5 +1,7 @@
 package dev.lambdaidempotency.it.support;
 
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -37,6 +39,21 @@ public final class Events {
         event.put("body", body);
         event.put("isBase64Encoded", false);
         return event;
+    }
+
+    /**
+     * The same event with its body base64-encoded, as API Gateway sends binary media types (and {@code sam local
+     * generate-event} every body).
+     *
+     * @param event an {@link #apiGateway} event
+     * @return a copy with the body encoded and {@code isBase64Encoded: true}
+     */
+    public static Map<String, Object> base64Encoded(Map<String, Object> event) {
+        Map<String, Object> copy = new LinkedHashMap<>(event);
+        copy.put("body", Base64.getEncoder().encodeToString(
+                event.get("body").toString().getBytes(StandardCharsets.UTF_8)));
+        copy.put("isBase64Encoded", true);
+        return copy;
     }
 
     /**
