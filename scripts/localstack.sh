@@ -24,7 +24,7 @@ LOCALSTACK_CORE_VERSION=2026.3.0
 CBOR2_VERSION=5.9.0              # cbor2 6 breaks LocalStack's start-up
 PYOPENSSL_VERSION=24.2.1         # pyOpenSSL >= 24.3 breaks it too
 CRYPTOGRAPHY_VERSION=43.0.3      # and cryptography >= 44
-SERVICE_IDENTITY_VERSION=24.2.0  # missing from localstack-core[runtime], needed by its TLS stack
+SERVICE_IDENTITY_VERSION=24.2.0  # not in localstack-core[runtime]; Twisted checks TLS host names with it
 DYNAMODB_LOCAL_VERSION=3.3.1     # software.amazon.dynamodb:DynamoDBLocal, from Maven Central
 DEPENDENCY_PLUGIN_VERSION=3.8.1  # maven-dependency-plugin, to copy DynamoDB Local and its dependencies
 MIN_PYTHON=3.12                  # localstack-core 2026.x: SyntaxError on 3.11
@@ -34,6 +34,7 @@ CONSTRAINTS="$ROOT/scripts/localstack-constraints.txt"
 VENV="$ROOT/.venv/localstack"
 RUN_DIR="$ROOT/.venv/localstack-run"
 PID_FILE="$RUN_DIR/localstack.pid"
+PORT_FILE="$RUN_DIR/localstack.port"
 LOG_FILE="$RUN_DIR/localstack.log"
 INSTALL_LOG="$RUN_DIR/install.log"
 BUILD_DIR="$ROOT/target/localstack-dynamodb-local"
@@ -267,9 +268,22 @@ boto3.client("s3", **kwargs).list_buckets()
 EOF
 }
 
+# The port of the LocalStack this script started (LOCALSTACK_PORT may differ now).
+use_running_port() {
+  local port
+  port=$(cat "$PORT_FILE" 2> /dev/null) && [[ $port =~ ^[0-9]+$ ]] || return 0
+  PORT=$port
+  ENDPOINT="http://127.0.0.1:$PORT"
+}
+
 up() {
-  local pid
-  if pid=$(running_pid) && health > /dev/null; then
+  local pid requested=$PORT
+  if pid=$(running_pid); then
+    use_running_port
+    [ "$PORT" = "$requested" ] \
+      || die "LocalStack is already running on port $PORT (pid $pid): scripts/localstack.sh down first to use port $requested"
+  fi
+  if [ -n "${pid:-}" ] && health > /dev/null; then
     say "already up (pid $pid)"
     echo "$ENDPOINT"
     return
@@ -300,6 +314,7 @@ up() {
     ) &
     pid=$!
     echo "$pid" > "$PID_FILE"
+    echo "$PORT" > "$PORT_FILE"
     say "starting (pid $pid, port $PORT); log: $LOG_FILE"
   else
     started=$(now_ms)
@@ -331,7 +346,7 @@ up() {
 down() {
   local pid
   if ! pid=$(running_pid); then
-    rm -f "$PID_FILE"
+    rm -f "$PID_FILE" "$PORT_FILE"
     say "not running"
     return
   fi
@@ -347,14 +362,15 @@ down() {
   for child in $children; do # LocalStack stops them on TERM; not when it had to be killed
     kill -KILL "$child" 2> /dev/null || true
   done
-  rm -f "$PID_FILE"
+  rm -f "$PID_FILE" "$PORT_FILE"
   say "stopped (pid $pid) in $(seconds_since "$started") s"
 }
 
 status() {
   local pid state
-  if pid=$(running_pid) && state=$(health); then
-    say "up (pid $pid, $state)"
+  if pid=$(running_pid); then use_running_port; fi
+  if [ -n "${pid:-}" ] && state=$(health); then
+    say "up (pid $pid, port $PORT, $state)"
     echo "$ENDPOINT"
   elif [ -n "${pid:-}" ]; then
     say "pid $pid is running but $ENDPOINT does not answer as LocalStack (starting, or broken: see $LOG_FILE)"
