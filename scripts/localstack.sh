@@ -212,6 +212,21 @@ EOF
   say "laid out DynamoDB Local ($(ls "$dir/DynamoDBLocal_lib" | wc -l) jars) in $(seconds_since "$started") s"
 }
 
+# Starts DynamoDB Local the way LocalStack does, with -help: proves the JDK link, the launcher's class path and the agent
+# in about a second, and says what is wrong when they are not right (LocalStack only logs that the process exited,
+# and restarts it in a busy loop).
+check_dynamodb_local() {
+  local libs=$1 dir="$1/dynamodb-local/2" output
+  if ! output=$(cd "$RUN_DIR" && DDB_LOCAL_TELEMETRY=0 timeout 60 "$libs/java/21/bin/java" \
+      -javaagent:"$dir/ddb-local-loader-0.1.jar" -Djava.library.path="$dir/DynamoDBLocal_lib" \
+      -jar "$dir/DynamoDBLocal.jar" -help 2>&1) \
+      || ! grep -q "^usage:" <<< "$output"; then
+    echo "$output" | head -n 5 >&2
+    echo "DynamoDB Local in $dir does not start (delete $dir and run up again to lay it out anew)"
+    return 1
+  fi
+}
+
 install_all() {
   mkdir -p "$RUN_DIR"
   install_venv
@@ -220,6 +235,9 @@ install_all() {
   [ -n "$libs" ] || die "the virtualenv $VENV cannot import localstack: delete it and run up again"
   install_java_link "$libs"
   install_dynamodb_local "$libs"
+  LIBS=$libs
+  local problem # before LocalStack starts: it would restart a crashing DynamoDB Local in a busy loop
+  problem=$(check_dynamodb_local "$libs") || die "$problem"
 }
 
 # ---- the process -------------------------------------------------------------------------------------------------
@@ -249,6 +267,10 @@ if all(state in ("available", "running") for state in states.values()):
 else:
     sys.exit(1)
 EOF
+}
+
+show_log() { # the end of the log, without LocalStack's line per restart of a crashing DynamoDB Local
+  grep -v "Restarting process" "$LOG_FILE" | tail -n 20 >&2 || true
 }
 
 port_in_use() {
@@ -324,20 +346,24 @@ up() {
   until health > /dev/null; do
     if ! kill -0 "$pid" 2> /dev/null; then
       rm -f "$PID_FILE"
-      tail -n 20 "$LOG_FILE" >&2
+      show_log
       die "LocalStack exited during start-up: see $LOG_FILE"
     fi
     if (($(now_ms) > deadline)); then
-      tail -n 20 "$LOG_FILE" >&2
-      die "LocalStack did not become healthy on $ENDPOINT within $START_TIMEOUT s (still running as pid $pid; scripts/localstack.sh down stops it): see $LOG_FILE"
+      show_log
+      down
+      die "LocalStack did not become healthy on $ENDPOINT within $START_TIMEOUT s (stopped it again): see $LOG_FILE"
     fi
     sleep 0.25
   done
   local healthy_after
   healthy_after=$(seconds_since "$started")
   if ! warm_up >> "$LOG_FILE" 2>&1; then
-    tail -n 20 "$LOG_FILE" >&2
-    die "LocalStack is up but its DynamoDB or S3 does not answer: see $LOG_FILE"
+    show_log
+    down
+    local problem=""
+    [ -z "${LIBS:-}" ] || problem=$(check_dynamodb_local "$LIBS") || true
+    die "LocalStack started but its DynamoDB or S3 does not answer (stopped it again): ${problem:+$problem; }see $LOG_FILE"
   fi
   say "up in $(seconds_since "$started") s (gateway healthy after $healthy_after s, then DynamoDB Local started): $ENDPOINT"
   echo "$ENDPOINT"
