@@ -4,7 +4,7 @@ import dev.lambdaidempotency.dynamodb.DynamoDbIdempotencyStore;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.Assumptions;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ConditionEvaluationResult;
@@ -30,20 +30,31 @@ import software.amazon.awssdk.services.s3.S3Client;
  *
  * <p>{@link #embedded()} starts DynamoDB Local and S3Proxy inside the test JVM, once per JVM and lazily (a test that
  * uses only DynamoDB never starts S3), and stops them when the run ends. {@link #localStack()} uses LocalStack
- * instead, from {@code LOCALSTACK_ENDPOINT} or Testcontainers, and skips the test class with the reason when
- * neither is available. Clients made by the extension are closed after the class.
+ * instead, decided once per test run:
+ *
+ * <ul>
+ *   <li>{@code LOCALSTACK_ENDPOINT} set (e.g. {@code http://127.0.0.1:4566}): that LocalStack. Its
+ *       {@code /_localstack/health} is checked once; when it does not answer, every LocalStack test class
+ *       <em>fails</em> with one line saying so (no stack trace), since the endpoint was asked for.</li>
+ *   <li>otherwise, when a Docker engine is available: a LocalStack container (Testcontainers; {@code LOCALSTACK_IMAGE}
+ *       picks the image).</li>
+ *   <li>otherwise the class is skipped with the reason, or fails when {@code REQUIRE_LOCALSTACK=true} (for CI, where
+ *       a skipped LocalStack suite must not look like a passed one).</li>
+ * </ul>
+ *
+ * <p>Clients made by the extension are closed after the class.
  */
 public final class LocalAwsExtension implements ExecutionCondition, BeforeAllCallback, AfterAllCallback {
     private static final ExtensionContext.Namespace NAMESPACE =
             ExtensionContext.Namespace.create(LocalAwsExtension.class);
 
-    private final boolean localStack;
+    /** Decides where LocalStack comes from; {@code null} for the embedded back ends. */
+    private final Supplier<LocalStackSource> localStack;
     private final List<AutoCloseable> clients = new ArrayList<>();
     private final AtomicInteger names = new AtomicInteger();
     private ExtensionContext.Store store;
-    private volatile String unavailable;
 
-    private LocalAwsExtension(boolean localStack) {
+    LocalAwsExtension(Supplier<LocalStackSource> localStack) {
         this.localStack = localStack;
     }
 
@@ -53,49 +64,55 @@ public final class LocalAwsExtension implements ExecutionCondition, BeforeAllCal
      * @return the extension
      */
     public static LocalAwsExtension embedded() {
-        return new LocalAwsExtension(false);
+        return new LocalAwsExtension(null);
     }
 
     /**
-     * LocalStack, skipping the class when neither Docker nor {@code LOCALSTACK_ENDPOINT} is available.
+     * LocalStack from {@code LOCALSTACK_ENDPOINT} or Docker; see the class description for when the class is
+     * skipped and when it fails.
      *
      * @return the extension
      */
     public static LocalAwsExtension localStack() {
-        return new LocalAwsExtension(true);
+        return new LocalAwsExtension(() -> LocalStackSource.choose(System.getenv(), LocalStackBackend::dockerAvailable,
+                LocalStackHealth::problem));
     }
 
     /**
-     * Disables the test class, with the reason, when LocalStack is wanted but not available. (A condition rather
-     * than an assumption: build tools report a disabled class and its reason, an aborted one they may drop.)
+     * Disables the test class, with the reason, when LocalStack is wanted, not available, and not required. (A
+     * condition rather than an assumption: build tools report a disabled class and its reason, an aborted one they
+     * may drop.)
      *
      * @param context the class or method about to run
      * @return enabled, or disabled with the reason
      */
     @Override
     public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
-        String reason = unavailableReason();
-        return reason == null ? ConditionEvaluationResult.enabled("the backend is available")
-                : ConditionEvaluationResult.disabled(reason);
+        if (localStack == null) {
+            return ConditionEvaluationResult.enabled("the embedded back ends start in this JVM");
+        }
+        LocalStackSource source = localStackSource(context);
+        return source instanceof LocalStackSource.Skip skip ? ConditionEvaluationResult.disabled(skip.reason())
+                : ConditionEvaluationResult.enabled("LocalStack: " + source);
     }
 
+    /**
+     * Fails the test class, with one line and no stack trace, when LocalStack was asked for and cannot be had.
+     *
+     * @param context the test class
+     */
     @Override
     public void beforeAll(ExtensionContext context) {
         store = context.getRoot().getStore(NAMESPACE);
-        String reason = unavailableReason();
-        Assumptions.assumeTrue(reason == null, reason);
+        if (localStack != null && localStackSource(context) instanceof LocalStackSource.Fail fail) {
+            throw new LocalStackUnavailableException(fail.message());
+        }
     }
 
-    private String unavailableReason() {
-        if (!localStack) {
-            return null;
-        }
-        String reason = unavailable;
-        if (reason == null) {
-            reason = LocalStackBackend.unavailableReason(System.getenv());
-            unavailable = reason == null ? "" : reason;
-        }
-        return reason == null || reason.isEmpty() ? null : reason;
+    /** Decided once per test run (the root context's store), so a dead endpoint is probed once, not per class. */
+    private LocalStackSource localStackSource(ExtensionContext context) {
+        return context.getRoot().getStore(NAMESPACE).getOrComputeIfAbsent(LocalStackSource.class,
+                k -> localStack.get(), LocalStackSource.class);
     }
 
     @Override
@@ -114,7 +131,7 @@ public final class LocalAwsExtension implements ExecutionCondition, BeforeAllCal
      * @return the endpoint
      */
     public AwsEndpoint dynamoDb() {
-        if (localStack) {
+        if (localStack != null) {
             return localStackBackend().endpoint();
         }
         return requireStore().getOrComputeIfAbsent(DynamoDbLocalServer.class, k -> DynamoDbLocalServer.start(),
@@ -127,7 +144,7 @@ public final class LocalAwsExtension implements ExecutionCondition, BeforeAllCal
      * @return the endpoint
      */
     public AwsEndpoint s3() {
-        if (localStack) {
+        if (localStack != null) {
             return localStackBackend().endpoint();
         }
         return requireStore().getOrComputeIfAbsent(S3Server.class, k -> S3Server.start(), S3Server.class).endpoint();
@@ -189,8 +206,10 @@ public final class LocalAwsExtension implements ExecutionCondition, BeforeAllCal
     }
 
     private LocalStackBackend localStackBackend() {
-        return requireStore().getOrComputeIfAbsent(LocalStackBackend.class,
-                k -> LocalStackBackend.start(System.getenv()), LocalStackBackend.class);
+        ExtensionContext.Store root = requireStore();
+        LocalStackSource source = root.get(LocalStackSource.class, LocalStackSource.class);
+        return root.getOrComputeIfAbsent(LocalStackBackend.class, k -> LocalStackBackend.start(source),
+                LocalStackBackend.class);
     }
 
     private ExtensionContext.Store requireStore() {
