@@ -146,7 +146,6 @@ public final class IdempotencyEngine {
         private final Codec<T> codec;
         private Outcome outcome = Outcome.ERROR;
         private boolean takeover;
-        private Instant completedExpiry;
         private long offloadedBytes;
         private long storeNanos;
         private long resultStoreNanos;
@@ -185,10 +184,10 @@ public final class IdempotencyEngine {
                 return value;
             }
             Instant claimExpiry = inProgressExpiry(context, now);
-            completedExpiry = now.plus(config.recordTtl());
             // while in progress, the record (and the table's TTL) must outlive the claim: an expired record may be
             // taken over even though its invocation is still running
-            Instant inProgressRecordExpiry = completedExpiry.isBefore(claimExpiry) ? claimExpiry : completedExpiry;
+            Instant ttlFromClaim = now.plus(config.recordTtl());
+            Instant inProgressRecordExpiry = ttlFromClaim.isBefore(claimExpiry) ? claimExpiry : ttlFromClaim;
             IdempotencyRecord claim = new IdempotencyRecord(recordId, RecordStatus.IN_PROGRESS,
                     inProgressRecordExpiry, claimExpiry, payloadHash, OwnerTokens.next(), null);
             ClaimResult claimed = claim(claim, now);
@@ -298,6 +297,8 @@ public final class IdempotencyEngine {
         private void record(IdempotencyRecord claim, T value) {
             try (TraceSpan span = tracer.start("record")) {
                 StoredResult stored = store(value, span);
+                // the TTL runs from completion: a handler that outlived the TTL must not write an expired record
+                Instant completedExpiry = config.clock().instant().plus(config.recordTtl());
                 IdempotencyRecord completed = new IdempotencyRecord(claim.id(), RecordStatus.COMPLETED,
                         completedExpiry, null, claim.payloadHash(), claim.ownerToken(), stored);
                 span.metadata("stored_as", storedAs(stored));

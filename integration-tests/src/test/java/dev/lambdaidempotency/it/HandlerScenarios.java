@@ -68,6 +68,9 @@ abstract class HandlerScenarios {
      */
     protected abstract int storedRecords();
 
+    /** Deletes every record behind the library's back, as the TTL sweeper or an operator would. */
+    protected abstract void deleteAllRecords();
+
     @BeforeEach
     void setUpStore() {
         store = newStore();
@@ -513,6 +516,25 @@ abstract class HandlerScenarios {
                         () -> "x"));
         assertEquals(IdempotencyKeyException.Reason.TOO_LARGE, tooLarge.reason());
         assertEquals(0, storedRecords());
+    }
+
+    /** Issue 9, bug 1: the record TTL is measured from completion, not from the claim. */
+    @Test
+    void aHandlerThatRunsLongerThanTheTtlStillReplaysForTheWholeTtl() {
+        Duration ttl = Duration.ofMinutes(10);
+        RequestHandler<Map<String, Object>, Receipt> handler = idempotency(c -> c.keyPath("orderId").recordTtl(ttl))
+                .wrap((event, context) -> {
+                    clock.advance(Duration.ofMinutes(12));      // a slow handler in a 15-minute function
+                    return receipts().handleRequest(event, context);
+                }, Receipt.class);
+        Receipt first = handler.handleRequest(Events.order("o-1"), TestLambdaContext.remaining(clock,
+                Duration.ofMinutes(15)));
+        Instant completed = clock.instant();
+        clock.advance(ttl);                                    // exactly the TTL after completion: still replays
+        assertEquals(first, handler.handleRequest(Events.order("o-1"), null));
+        assertEquals(1, runs.get(), "the completed operation did not run again");
+        clock.set(completed.plus(ttl).plusSeconds(1));
+        assertEquals(2, handler.handleRequest(Events.order("o-1"), null).run(), "after the TTL it may run again");
     }
 
     private static void await(CountDownLatch latch) {
