@@ -45,7 +45,7 @@ class IdempotencyConfigTest {
         assertEquals(MissingKeyPolicy.REJECT, config.missingKeyPolicy());
         assertEquals(Duration.ofHours(1), config.recordTtl());
         assertEquals(IdempotencyConfig.DEFAULT_RECORD_TTL, config.recordTtl());
-        assertEquals(Duration.ofMinutes(5), config.inProgressLease());
+        assertEquals(Duration.ofMinutes(15), config.inProgressLease(), "Lambda's maximum timeout");
         assertEquals(1024, config.maxKeyBytes());
         assertEquals(0, config.localCacheSize());
         assertEquals(8 * 1024, config.offloadThresholdBytes());

@@ -537,6 +537,30 @@ abstract class HandlerScenarios {
         assertEquals(2, handler.handleRequest(Events.order("o-1"), null).run(), "after the TTL it may run again");
     }
 
+    /** Issue 9, bug 2: without a context the claim lasts as long as a Lambda function can run (15 minutes). */
+    @Test
+    void aContextlessCallIsNotTakenOverWhileAFunctionCouldStillBeRunningIt() throws Throwable {
+        CountDownLatch started = new CountDownLatch(1);
+        CountDownLatch finish = new CountDownLatch(1);
+        IdempotentOperation<String> operation = idempotency(c -> c).operation("charge", String.class);
+        Instant start = clock.instant();
+        Future<String> first = executor.submit(() -> operation.call("k", () -> {
+            started.countDown();
+            await(finish);
+            return "first";
+        }));
+        await(started);
+        clock.advance(Duration.ofMinutes(6));
+        IdempotencyInProgressException e = assertThrows(IdempotencyInProgressException.class,
+                () -> operation.call("k", () -> "second"));
+        assertEquals(start.plus(Duration.ofMinutes(15)), e.claimExpiresAt());
+        clock.advance(Duration.ofMinutes(8));
+        assertThrows(IdempotencyInProgressException.class, () -> operation.call("k", () -> "second"));
+        finish.countDown();
+        assertEquals("first", unwrap(first));
+        assertEquals("first", operation.call("k", () -> "second"));
+    }
+
     private static void await(CountDownLatch latch) {
         try {
             if (!latch.await(WAIT.toSeconds(), TimeUnit.SECONDS)) {
