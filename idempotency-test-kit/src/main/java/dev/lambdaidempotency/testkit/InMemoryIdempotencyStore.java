@@ -61,17 +61,16 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
     @Override
     public void complete(IdempotencyRecord completed) {
         records.compute(completed.id(), (id, current) -> {
-            if (current != null && current.status() == RecordStatus.IN_PROGRESS
+            if (current == null || current.status() == RecordStatus.IN_PROGRESS
                     && current.ownerToken().equals(completed.ownerToken())) {
-                return completed;
+                return completed;   // still ours, or gone (swept, deleted) and so owned by nobody else
             }
             if (current != null && current.status() == RecordStatus.COMPLETED
                     && current.ownerToken().equals(completed.ownerToken())) {
                 return current;
             }
-            throw new IdempotencyClaimLostException(current == null
-                    ? "the claim on " + id + " was removed before its result could be recorded"
-                    : "the claim on " + id + " is now held by another invocation", id);
+            throw new IdempotencyClaimLostException("the claim on " + id + " is now held by another invocation",
+                    id);
         });
     }
 

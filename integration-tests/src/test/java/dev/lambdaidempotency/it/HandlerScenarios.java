@@ -561,6 +561,18 @@ abstract class HandlerScenarios {
         assertEquals("first", operation.call("k", () -> "second"));
     }
 
+    /** Issue 9, bug 3: a finished result is recorded when its record vanished (nobody else owns the key). */
+    @Test
+    void aResultIsRecordedWhenItsClaimVanishedWhileRunning() throws Exception {
+        IdempotentOperation<String> operation = idempotency(c -> c).operation("charge", String.class);
+        assertEquals("done", operation.call("k", () -> {
+            deleteAllRecords();                                 // the TTL sweeper, or an operator's release
+            return "done";
+        }));
+        assertEquals(1, storedRecords());
+        assertEquals("done", operation.call("k", () -> fail("replayed, not run again")));
+    }
+
     private static void await(CountDownLatch latch) {
         try {
             if (!latch.await(WAIT.toSeconds(), TimeUnit.SECONDS)) {
