@@ -20,6 +20,7 @@ import dev.lambdaidempotency.spi.IdempotencyTracer;
 import dev.lambdaidempotency.spi.IdempotencyTracer.TraceSpan;
 import dev.lambdaidempotency.spi.InvocationMetrics;
 import dev.lambdaidempotency.spi.InvocationMetrics.Outcome;
+import dev.lambdaidempotency.spi.RecordId;
 import dev.lambdaidempotency.spi.RecordStatus;
 import dev.lambdaidempotency.spi.ResultPointer;
 import dev.lambdaidempotency.spi.ResultStore;
@@ -91,7 +92,7 @@ public final class IdempotencyEngine {
      * every repeat.
      *
      * @param scope       metric/trace label of the caller (function name, or function and operation name)
-     * @param recordId    scoped hashed id
+     * @param recordId    the record id
      * @param payloadHash hash of the validated payload, or {@code null}
      * @param context     the Lambda context, or {@code null} outside Lambda (the lease applies)
      * @param codec       result (de)serialization
@@ -99,7 +100,7 @@ public final class IdempotencyEngine {
      * @param <T>         the result type
      * @return the live or replayed result
      */
-    public <T> T execute(String scope, String recordId, String payloadHash, Context context, Codec<T> codec,
+    public <T> T execute(String scope, RecordId recordId, String payloadHash, Context context, Codec<T> codec,
             Action<T> action) {
         return new Invocation<>(scope, recordId, payloadHash, codec).run(context, action);
     }
@@ -141,6 +142,7 @@ public final class IdempotencyEngine {
     /** The state of one invocation. */
     private final class Invocation<T> {
         private final String scope;
+        private final RecordId id;
         private final String recordId;
         private final String payloadHash;
         private final Codec<T> codec;
@@ -150,9 +152,10 @@ public final class IdempotencyEngine {
         private long storeNanos;
         private long resultStoreNanos;
 
-        Invocation(String scope, String recordId, String payloadHash, Codec<T> codec) {
+        Invocation(String scope, RecordId id, String payloadHash, Codec<T> codec) {
             this.scope = scope;
-            this.recordId = recordId;
+            this.id = id;
+            this.recordId = id.value();
             this.payloadHash = payloadHash;
             this.codec = codec;
         }
@@ -160,7 +163,7 @@ public final class IdempotencyEngine {
         T run(Context context, Action<T> action) {
             TraceSpan span = tracer.start("idempotency");
             try {
-                span.annotate("idempotency_key_prefix", keyPrefix(recordId));
+                span.annotate("idempotency_key_prefix", id.keyHashPrefix(12));
                 span.annotate("idempotency_scope", scope);
                 return lifecycle(context, action);
             } finally {
@@ -486,10 +489,5 @@ public final class IdempotencyEngine {
             return "inline";
         }
         return stored instanceof StoredResult.Offloaded ? "offloaded" : "unavailable";
-    }
-
-    static String keyPrefix(String recordId) {
-        int hash = recordId.lastIndexOf('#') + 1;
-        return recordId.substring(hash, Math.min(recordId.length(), hash + 12));
     }
 }
