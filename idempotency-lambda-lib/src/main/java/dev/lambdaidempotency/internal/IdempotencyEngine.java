@@ -305,8 +305,10 @@ public final class IdempotencyEngine {
                 IdempotencyRecord completed = new IdempotencyRecord(claim.id(), RecordStatus.COMPLETED,
                         completedExpiry, null, claim.payloadHash(), claim.ownerToken(), stored);
                 span.metadata("stored_as", storedAs(stored));
-                complete(completed, claim.inProgressExpiresAt(), span);
-                if (stored instanceof StoredResult.Inline) {
+                // cache only what the store now holds: a result whose recording failed must not replay here
+                // while other execution environments see "in progress", "unavailable" or a later execution
+                if (complete(completed, claim.inProgressExpiresAt(), span)
+                        && stored instanceof StoredResult.Inline) {
                     cache.put(completed);
                 }
             }
@@ -359,9 +361,11 @@ public final class IdempotencyEngine {
             }
         }
 
-        private void complete(IdempotencyRecord completed, Instant claimExpiry, TraceSpan span) {
+        /** Records the outcome; true when the store holds {@code completed} as given. */
+        private boolean complete(IdempotencyRecord completed, Instant claimExpiry, TraceSpan span) {
             try {
                 timedComplete(completed);
+                return true;
             } catch (IdempotencyClaimLostException lost) {
                 span.error(lost);
                 LOG.log(System.Logger.Level.WARNING, lost.getMessage());
@@ -373,7 +377,7 @@ public final class IdempotencyEngine {
                 if (e.isRetryable() && completedOnSecondAttempt(completed, e)) {
                     LOG.log(System.Logger.Level.WARNING, "recorded the result for {0} on a second attempt, after: "
                             + "{1}", recordId, e.getMessage());
-                    return;
+                    return true;
                 }
                 if (!(completed.result() instanceof StoredResult.Unavailable)) {
                     try {
@@ -382,7 +386,7 @@ public final class IdempotencyEngine {
                         LOG.log(System.Logger.Level.ERROR, "the result write for " + recordId + " failed; the "
                                 + "record is now completed (without a result, unless the failed write had in fact "
                                 + "been applied), so repeats do not run again", e);
-                        return;
+                        return false;
                     } catch (IdempotencyClaimLostException lost) {
                         LOG.log(System.Logger.Level.WARNING, lost.getMessage());
                         throw lost;
@@ -393,6 +397,7 @@ public final class IdempotencyEngine {
                 LOG.log(System.Logger.Level.ERROR, "could not record the outcome of " + recordId + "; the live "
                         + "result is returned, but repeats are refused as in progress only until the claim lapses at "
                         + claimExpiry + "; a retry after that runs the operation again", e);
+                return false;
             }
         }
 
