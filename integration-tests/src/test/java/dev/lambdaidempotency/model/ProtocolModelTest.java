@@ -4,6 +4,7 @@ import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
+import net.jqwik.api.ShrinkingMode;
 import net.jqwik.api.state.ActionChain;
 import net.jqwik.api.statistics.Statistics;
 
@@ -19,22 +20,22 @@ class ProtocolModelTest {
     private static final int STEPS = 40;
     private ProtocolRun run;
 
-    @Property(tries = 3000, seed = "20261205")
+    @Property(tries = 3000, seed = "20261205", shrinking = ShrinkingMode.FULL)
     void theProtocolKeepsItsInvariants(@ForAll("withoutCache") ActionChain<ProtocolRun> chain) {
         check(chain);
     }
 
-    @Property(tries = 1000, seed = "9")
+    @Property(tries = 1000, seed = "9", shrinking = ShrinkingMode.FULL)
     void theProtocolKeepsItsInvariantsWithTheLocalCache(@ForAll("withCache") ActionChain<ProtocolRun> chain) {
         check(chain);
     }
 
-    @Property(tries = 1000)
+    @Property(tries = 1000, shrinking = ShrinkingMode.FULL)
     void theProtocolKeepsItsInvariantsOnFreshSequences(@ForAll("withoutCache") ActionChain<ProtocolRun> chain) {
         check(chain);
     }
 
-    @Property(tries = 500)
+    @Property(tries = 500, shrinking = ShrinkingMode.FULL)
     void theProtocolKeepsItsInvariantsWithTheLocalCacheOnFreshSequences(
             @ForAll("withCache") ActionChain<ProtocolRun> chain) {
         check(chain);

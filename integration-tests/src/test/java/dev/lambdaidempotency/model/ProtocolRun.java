@@ -177,6 +177,11 @@ final class ProtocolRun implements AutoCloseable {
         return coverage;
     }
 
+    /** The {@code rank}-th oldest invocation still running on {@code key}. */
+    Optional<Invocation> runningOn(String key, int rank) {
+        return running().stream().filter(i -> i.key.equals(key)).skip(rank).findFirst();
+    }
+
     List<Invocation> running() {
         return invocations.stream().filter(i -> i.state == State.RUNNING).toList();
     }
