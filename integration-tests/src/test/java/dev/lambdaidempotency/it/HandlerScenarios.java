@@ -573,6 +573,111 @@ abstract class HandlerScenarios {
         assertEquals("done", operation.call("k", () -> fail("replayed, not run again")));
     }
 
+    /**
+     * The timeout story (docs/decisions.md): inside Lambda the claim lasts the invocation's remaining time. A function
+     * killed at its timeout writes nothing more; a retry during the lease is refused as in progress (told when the
+     * claim ends); once the deadline has passed, of several concurrent retries exactly one takes over and runs, the
+     * others are refused as in progress, and later repeats replay the new result.
+     */
+    @Test
+    void aFunctionKilledAtItsTimeoutBlocksRetriesUntilItsDeadlineThenExactlyOneRetryTakesOver() throws Exception {
+        Thread[] killed = new Thread[1];
+        IdempotencyStore dying = new IdempotencyStore() {   // a killed process reaches no store
+            private void alive() {
+                if (Thread.currentThread() == killed[0]) {
+                    throw new KilledAtTimeout();
+                }
+            }
+
+            @Override
+            public dev.lambdaidempotency.spi.ClaimResult claim(dev.lambdaidempotency.spi.IdempotencyRecord claim,
+                    Instant now) {
+                alive();
+                return store.claim(claim, now);
+            }
+
+            @Override
+            public void complete(dev.lambdaidempotency.spi.IdempotencyRecord completed) {
+                alive();
+                store.complete(completed);
+            }
+
+            @Override
+            public void release(String id, String ownerToken) {
+                alive();
+                store.release(id, ownerToken);
+            }
+        };
+        int retries = 8;
+        CountDownLatch firstStarted = new CountDownLatch(1);
+        CountDownLatch timeout = new CountDownLatch(1);
+        CountDownLatch othersRefused = new CountDownLatch(retries - 1);
+        RequestHandler<Map<String, Object>, Receipt> handler = Idempotency.builder().store(dying)
+                .config(config().keyPath("orderId").build()).build()
+                .wrap((event, context) -> {
+                    int run = runs.incrementAndGet();
+                    if (run == 1) {
+                        killed[0] = Thread.currentThread();
+                        firstStarted.countDown();
+                        await(timeout);
+                        throw new KilledAtTimeout();           // Lambda stops the function here
+                    }
+                    await(othersRefused);                      // the takeover holds until the others were refused
+                    return new Receipt("o-1", run, BigDecimal.ONE, List.of());
+                }, Receipt.class);
+        Instant deadline = clock.instant().plus(Duration.ofMinutes(1));
+        Future<Receipt> first = executor.submit(() -> handler.handleRequest(Events.order("o-1"),
+                TestLambdaContext.remaining(clock, Duration.ofMinutes(1))));
+        await(firstStarted);
+
+        clock.advance(Duration.ofSeconds(30));
+        IdempotencyInProgressException during = assertThrows(IdempotencyInProgressException.class,
+                () -> handler.handleRequest(Events.order("o-1"), TestLambdaContext.remaining(clock,
+                        Duration.ofMinutes(1))));
+        assertEquals(deadline, during.claimExpiresAt(), "the claim ends at the first invocation's deadline");
+        assertTrue(during.isRetryable());
+
+        clock.set(deadline);
+        timeout.countDown();
+        assertThrows(KilledAtTimeout.class, () -> unwrap(first));
+        killed[0] = null;                                      // the pool may reuse the thread for a new invocation
+        assertThrows(IdempotencyInProgressException.class, () -> handler.handleRequest(Events.order("o-1"), null),
+                "at the deadline itself the claim still holds");
+
+        clock.advance(Duration.ofMillis(1));
+        java.util.concurrent.CyclicBarrier together = new java.util.concurrent.CyclicBarrier(retries);
+        List<Future<Object>> racers = new java.util.ArrayList<>();
+        for (int i = 0; i < retries; i++) {
+            racers.add(executor.submit(() -> {
+                together.await(WAIT.toSeconds(), TimeUnit.SECONDS);
+                try {
+                    return handler.handleRequest(Events.order("o-1"), TestLambdaContext.remaining(clock,
+                            Duration.ofMinutes(1)));
+                } catch (IdempotencyInProgressException refused) {
+                    othersRefused.countDown();
+                    return refused;
+                }
+            }));
+        }
+        List<Receipt> ran = new java.util.ArrayList<>();
+        for (Future<Object> racer : racers) {
+            Object outcome = racer.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+            if (outcome instanceof Receipt receipt) {
+                ran.add(receipt);
+            } else {
+                assertTrue(outcome instanceof IdempotencyInProgressException, String.valueOf(outcome));
+            }
+        }
+        assertEquals(1, ran.size(), "exactly one retry took over");
+        assertEquals(2, runs.get(), "the killed run and one takeover");
+        assertEquals(ran.get(0), handler.handleRequest(Events.order("o-1"), null), "later repeats replay it");
+    }
+
+    /** What a function killed at its Lambda timeout looks like from inside: nothing after it runs. */
+    private static final class KilledAtTimeout extends Error {
+        private static final long serialVersionUID = 1L;
+    }
+
     private static void await(CountDownLatch latch) {
         try {
             if (!latch.await(WAIT.toSeconds(), TimeUnit.SECONDS)) {
