@@ -41,12 +41,12 @@ class ProtocolModelIntegrationTest {
         server.close();
     }
 
-    @Property(tries = 150, seed = "20261205", shrinking = ShrinkingMode.FULL)
+    @Property(tries = 300, seed = "20261205", shrinking = ShrinkingMode.FULL)
     void theProtocolKeepsItsInvariantsOnDynamoDb(@ForAll("chains") ActionChain<ProtocolRun> chain) {
         check(chain);
     }
 
-    @Property(tries = 50, shrinking = ShrinkingMode.FULL)
+    @Property(tries = 100, shrinking = ShrinkingMode.FULL)
     void theProtocolKeepsItsInvariantsOnDynamoDbOnFreshSequences(@ForAll("chains") ActionChain<ProtocolRun> chain) {
         check(chain);
     }
