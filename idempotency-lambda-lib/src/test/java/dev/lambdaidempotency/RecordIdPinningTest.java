@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import dev.lambdaidempotency.spi.ClaimResult;
 import dev.lambdaidempotency.spi.IdempotencyRecord;
 import dev.lambdaidempotency.spi.IdempotencyStore;
+import dev.lambdaidempotency.spi.RecordId;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.List;
@@ -95,6 +96,18 @@ class RecordIdPinningTest {
                         .id(), "an object key");
         assertEquals("payments#80ea8a979b50c50b35a32bbb085f8524a79f780c52d4d5cbe560831a413769cb",
                 handlerClaim(c -> c.keyWholeEvent(), "{\"orderId\":\"o-1\"}").id(), "a JSON string event");
+    }
+
+    @Test
+    void thePinnedIdsAreFormatVersionOneAndParseBackToThemselves() {
+        assertEquals(1, RecordId.FORMAT_VERSION);
+        for (String id : new String[] {"payments#" + O1, "payments#v2#" + O1, "payments#@charge#" + O1,
+                "payments#eu#@charge#" + O1}) {
+            RecordId parsed = RecordId.parse(id).orElseThrow();
+            assertEquals(id, parsed.value());
+            assertEquals(1, parsed.formatVersion());
+            assertEquals(O1, parsed.keyHash());
+        }
     }
 
     @Test
