@@ -33,8 +33,8 @@ import java.util.Locale;
 import java.util.Objects;
 
 /**
- * Claim, process, record; or replay. One instance serves every invocation of an {@code Idempotency}; it holds no
- * per-invocation state and is thread-safe.
+ * The protocol: claim, process, then record (or release if the operation threw); or replay. One instance serves every
+ * invocation of an {@code Idempotency}; it holds no per-invocation state and is thread-safe.
  */
 public final class IdempotencyEngine {
     private static final System.Logger LOG = new LazyLogger("dev.lambdaidempotency");
