@@ -47,7 +47,6 @@ public final class Idempotency {
     private final IdempotencyEngine engine;
     private final ObjectMapper mapper;
     private final ObjectReader treeReader;
-    private final String scopePrefix;
     private final String scope;
     private final RequestKeys handlerKeys;
     private final String keyDescription;
@@ -63,8 +62,7 @@ public final class Idempotency {
                 builder.metrics != null ? builder.metrics : defaultMetrics(Environment.system()));
         this.scope = config.keyPrefix() == null ? config.functionName()
                 : config.functionName() + "#" + config.keyPrefix();
-        this.scopePrefix = scope + "#";
-        this.handlerKeys = new RequestKeys(scopePrefix, config.keyPaths(), config.payloadPath(),
+        this.handlerKeys = new RequestKeys(scope, config.keyPaths(), config.payloadPath(),
                 config.maxKeyBytes(), mapper, treeReader);
         this.keyDescription = config.keyPaths().isEmpty() ? "$ (the whole event)"
                 : String.join(" or ", config.keyPaths());
@@ -128,7 +126,7 @@ public final class Idempotency {
                     + name + "\"");
         }
         // '@' cannot occur in a function name or key prefix, so operation ids never collide with handler ids
-        RequestKeys keys = new RequestKeys(scopePrefix + "@" + name + "#", java.util.List.of(), null,
+        RequestKeys keys = new RequestKeys(scope + "#@" + name, java.util.List.of(), null,
                 config.maxKeyBytes(), mapper, treeReader);
         return new IdempotentOperation<>(engine, keys, scope + "@" + name, codec(resultType));
     }

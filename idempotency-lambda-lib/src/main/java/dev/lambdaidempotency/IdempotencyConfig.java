@@ -28,8 +28,10 @@ import java.util.regex.Pattern;
  * @param payloadPath           the part of the event whose hash must match on repeats ({@code ""} for the whole
  *                              event), or {@code null} when payload validation is off
  * @param missingKeyPolicy      what to do with an event that has no key
- * @param recordTtl             how long a completed record replays (the table's TTL attribute)
+ * @param recordTtl             how long a completed record replays, measured from its completion (the table's TTL
+ *                              attribute); at least {@link #MIN_RECORD_TTL}
  * @param inProgressLease       how long a claim is held when there is no Lambda context to derive it from
+ *                              (default: Lambda's 15-minute maximum)
  * @param maxKeyBytes           largest accepted canonical key selected by a path (whole-event keys are exempt)
  * @param localCacheSize        completed records kept in memory per execution environment; 0 turns it off
  * @param offloadThresholdBytes results larger than this go to the result store, when one is configured
@@ -41,8 +43,17 @@ public record IdempotencyConfig(String functionName, String keyPrefix, List<Stri
 
     /** Default {@link #recordTtl()}: one hour. */
     public static final Duration DEFAULT_RECORD_TTL = Duration.ofHours(1);
-    /** Default {@link #inProgressLease()}: five minutes. */
-    public static final Duration DEFAULT_IN_PROGRESS_LEASE = Duration.ofMinutes(5);
+    /**
+     * Shortest accepted {@link #recordTtl()}: one second, the precision of the stored expiry (DynamoDB's TTL
+     * attribute is in epoch seconds), so a shorter TTL could not be stored as what it says.
+     */
+    public static final Duration MIN_RECORD_TTL = Duration.ofSeconds(1);
+    /**
+     * Default {@link #inProgressLease()}: fifteen minutes, Lambda's maximum function timeout. A call without a
+     * {@code Context} cannot know how long its function may still run, so its claim must never lapse while any
+     * Lambda function could still be running it; a shorter lease is an explicit choice.
+     */
+    public static final Duration DEFAULT_IN_PROGRESS_LEASE = Duration.ofMinutes(15);
     /** Default {@link #maxKeyBytes()}: 1 KiB. */
     public static final int DEFAULT_MAX_KEY_BYTES = 1024;
     /** Default {@link #offloadThresholdBytes()}: 8 KiB, the cost break-even (see docs/decisions.md). */
@@ -77,6 +88,10 @@ public record IdempotencyConfig(String functionName, String keyPrefix, List<Stri
         }
         Objects.requireNonNull(missingKeyPolicy, "missingKeyPolicy");
         requirePositive("recordTtl", recordTtl);
+        if (recordTtl.compareTo(MIN_RECORD_TTL) < 0) {
+            throw new IllegalArgumentException("recordTtl must be at least " + MIN_RECORD_TTL + " (the stored expiry "
+                    + "has second precision), was " + recordTtl);
+        }
         requirePositive("inProgressLease", inProgressLease);
         if (maxKeyBytes < 1) {
             throw new IllegalArgumentException("maxKeyBytes must be positive, was " + maxKeyBytes);
@@ -273,9 +288,10 @@ public record IdempotencyConfig(String functionName, String keyPrefix, List<Stri
         }
 
         /**
-         * Sets how long a completed record replays.
+         * Sets how long a completed record replays, measured from the moment its result is recorded (not from the
+         * claim: a handler that runs longer than the TTL still replays for the whole TTL).
          *
-         * @param ttl positive; default 1 hour, or {@code IDEMPOTENCY_RECORD_TTL_SECONDS}
+         * @param ttl at least {@link #MIN_RECORD_TTL}; default 1 hour, or {@code IDEMPOTENCY_RECORD_TTL_SECONDS}
          * @return this builder
          */
         public Builder recordTtl(Duration ttl) {
@@ -288,7 +304,12 @@ public record IdempotencyConfig(String functionName, String keyPrefix, List<Stri
          * operations called without a context, local runs). Inside Lambda the claim lasts exactly as long as the
          * invocation may still run.
          *
-         * @param lease positive; default 5 minutes
+         * <p>The default, 15 minutes, is Lambda's maximum timeout: a contextless call inside any function is never
+         * taken over while it may still be running. Set a shorter lease only when the operation is known to finish
+         * sooner (a crashed caller then blocks its key for less time); set a longer one outside Lambda for
+         * operations that can run longer.
+         *
+         * @param lease positive; default 15 minutes
          * @return this builder
          */
         public Builder inProgressLease(Duration lease) {

@@ -72,7 +72,10 @@ public final class IdempotentOperation<T> {
     }
 
     /**
-     * {@link #call(String, Object, Context, Action)} with no payload validation and no Lambda context.
+     * {@link #call(String, Object, Context, Action)} with no payload validation and no Lambda context: the claim
+     * lasts {@link IdempotencyConfig#inProgressLease()} (default 15 minutes, Lambda's maximum timeout, so that no
+     * retry takes over while the function may still be running the action). Inside a handler, prefer passing the
+     * {@code Context}: the claim then lapses exactly when the invocation times out.
      *
      * @param key    the caller's key
      * @param action the operation

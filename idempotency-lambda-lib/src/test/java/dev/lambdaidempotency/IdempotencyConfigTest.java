@@ -45,7 +45,7 @@ class IdempotencyConfigTest {
         assertEquals(MissingKeyPolicy.REJECT, config.missingKeyPolicy());
         assertEquals(Duration.ofHours(1), config.recordTtl());
         assertEquals(IdempotencyConfig.DEFAULT_RECORD_TTL, config.recordTtl());
-        assertEquals(Duration.ofMinutes(5), config.inProgressLease());
+        assertEquals(Duration.ofMinutes(15), config.inProgressLease(), "Lambda's maximum timeout");
         assertEquals(1024, config.maxKeyBytes());
         assertEquals(0, config.localCacheSize());
         assertEquals(8 * 1024, config.offloadThresholdBytes());
@@ -185,7 +185,11 @@ class IdempotencyConfigTest {
         assertEquals("inProgressLease must be positive, was PT-0.001S",
                 rejected(b -> b.inProgressLease(Duration.ofMillis(-1))));
         assertEquals("inProgressLease must be positive, was PT0S", rejected(b -> b.inProgressLease(Duration.ZERO)));
-        assertEquals(Duration.ofNanos(1), builder().recordTtl(Duration.ofNanos(1)).build().recordTtl());
+        assertEquals("recordTtl must be at least PT1S (the stored expiry has second precision), was PT0.000000001S",
+                rejected(b -> b.recordTtl(Duration.ofNanos(1))));
+        assertEquals("recordTtl must be at least PT1S (the stored expiry has second precision), was PT0.999S",
+                rejected(b -> b.recordTtl(Duration.ofMillis(999))));
+        assertEquals(Duration.ofSeconds(1), builder().recordTtl(Duration.ofSeconds(1)).build().recordTtl());
     }
 
     @Test

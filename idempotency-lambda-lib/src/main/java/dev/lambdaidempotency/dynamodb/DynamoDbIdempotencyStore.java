@@ -115,18 +115,17 @@ public final class DynamoDbIdempotencyStore implements IdempotencyStore {
         try {
             call("completion (PutItem)", completed.id(), () -> client.putItem(request));
         } catch (ConditionalCheckFailedException refused) {
-            boolean gone = !refused.hasItem() || refused.item().isEmpty();
-            IdempotencyRecord current = gone ? null : codec.decodeLeniently(refused.item());
+            // the condition admits an absent record, so a refusal always carries the record that blocked it
+            IdempotencyRecord current = !refused.hasItem() || refused.item().isEmpty() ? null
+                    : codec.decodeLeniently(refused.item());
             if (current != null && current.status() == RecordStatus.COMPLETED
                     && current.ownerToken().equals(completed.ownerToken())) {
                 return; // already applied by an earlier attempt of this same write
             }
             String holder = current == null ? "an unreadable record" : "another invocation (status "
                     + current.status() + ")";
-            throw new IdempotencyClaimLostException(gone
-                    ? "the claim on " + completed.id() + " was removed before its result could be recorded"
-                    : "the claim on " + completed.id() + " is now held by " + holder + "; the record was left "
-                            + "untouched", completed.id());
+            throw new IdempotencyClaimLostException("the claim on " + completed.id() + " is now held by " + holder
+                    + "; the record was left untouched", completed.id());
         }
     }
 

@@ -23,6 +23,8 @@ final class RecordCodec {
     static final String CLAIM_CONDITION =
             "attribute_not_exists(#id) OR #exp < :now OR (#status = :inprogress AND #ipexp < :nowms)";
     static final String OWNER_CONDITION = "#status = :inprogress AND #owner = :owner";
+    /** Completion: still our claim, or no record at all (swept or deleted while we ran: nobody else owns it). */
+    static final String COMPLETE_CONDITION = "attribute_not_exists(#id) OR (" + OWNER_CONDITION + ")";
 
     private static final AttributeValue IN_PROGRESS = AttributeValue.fromS(RecordStatus.IN_PROGRESS.name());
     private static final AttributeValue COMPLETED = AttributeValue.fromS(RecordStatus.COMPLETED.name());
@@ -30,12 +32,14 @@ final class RecordCodec {
     private final RecordAttributes names;
     private final Map<String, String> claimNames;
     private final Map<String, String> ownerNames;
+    private final Map<String, String> completeNames;
 
     RecordCodec(RecordAttributes names) {
         this.names = names;
         this.claimNames = Map.of("#id", names.key(), "#exp", names.expiry(), "#status", names.status(),
                 "#ipexp", names.inProgressExpiry());
         this.ownerNames = Map.of("#status", names.status(), "#owner", names.owner());
+        this.completeNames = Map.of("#id", names.key(), "#status", names.status(), "#owner", names.owner());
     }
 
     PutItemRequest claimRequest(String table, IdempotencyRecord claim, Instant now) {
@@ -57,8 +61,8 @@ final class RecordCodec {
         return PutItemRequest.builder()
                 .tableName(table)
                 .item(encode(completed))
-                .conditionExpression(OWNER_CONDITION)
-                .expressionAttributeNames(ownerNames)
+                .conditionExpression(COMPLETE_CONDITION)
+                .expressionAttributeNames(completeNames)
                 .expressionAttributeValues(ownerValues(completed.ownerToken()))
                 .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)
                 .build();

@@ -20,6 +20,7 @@ import dev.lambdaidempotency.spi.IdempotencyTracer;
 import dev.lambdaidempotency.spi.IdempotencyTracer.TraceSpan;
 import dev.lambdaidempotency.spi.InvocationMetrics;
 import dev.lambdaidempotency.spi.InvocationMetrics.Outcome;
+import dev.lambdaidempotency.spi.RecordId;
 import dev.lambdaidempotency.spi.RecordStatus;
 import dev.lambdaidempotency.spi.ResultPointer;
 import dev.lambdaidempotency.spi.ResultStore;
@@ -32,8 +33,8 @@ import java.util.Locale;
 import java.util.Objects;
 
 /**
- * Claim, process, record; or replay. One instance serves every invocation of an {@code Idempotency}; it holds no
- * per-invocation state and is thread-safe.
+ * The protocol: claim, process, then record (or release if the operation threw); or replay. One instance serves every
+ * invocation of an {@code Idempotency}; it holds no per-invocation state and is thread-safe.
  */
 public final class IdempotencyEngine {
     private static final System.Logger LOG = new LazyLogger("dev.lambdaidempotency");
@@ -91,7 +92,7 @@ public final class IdempotencyEngine {
      * every repeat.
      *
      * @param scope       metric/trace label of the caller (function name, or function and operation name)
-     * @param recordId    scoped hashed id
+     * @param recordId    the record id
      * @param payloadHash hash of the validated payload, or {@code null}
      * @param context     the Lambda context, or {@code null} outside Lambda (the lease applies)
      * @param codec       result (de)serialization
@@ -99,7 +100,7 @@ public final class IdempotencyEngine {
      * @param <T>         the result type
      * @return the live or replayed result
      */
-    public <T> T execute(String scope, String recordId, String payloadHash, Context context, Codec<T> codec,
+    public <T> T execute(String scope, RecordId recordId, String payloadHash, Context context, Codec<T> codec,
             Action<T> action) {
         return new Invocation<>(scope, recordId, payloadHash, codec).run(context, action);
     }
@@ -138,22 +139,38 @@ public final class IdempotencyEngine {
         }
     }
 
-    /** The state of one invocation. */
+    /** Which latency a traced step adds to. */
+    private enum Latency {
+        STORE, RESULT_STORE, NONE
+    }
+
+    /** The body of a traced step; it may add metadata to its span. */
+    @FunctionalInterface
+    private interface StepBody<R> {
+        R run(TraceSpan span) throws Throwable;
+    }
+
+    /**
+     * The protocol for one invocation, each step once: <b>claim</b> the record; if another holds it, <b>replay</b>
+     * (or refuse); else <b>process</b> the operation, then <b>record</b> its result, or <b>release</b> the claim if
+     * it threw. Holds the invocation's outcome and latencies for the trace and metrics.
+     */
     private final class Invocation<T> {
         private final String scope;
+        private final RecordId id;
         private final String recordId;
         private final String payloadHash;
         private final Codec<T> codec;
         private Outcome outcome = Outcome.ERROR;
         private boolean takeover;
-        private Instant completedExpiry;
         private long offloadedBytes;
         private long storeNanos;
         private long resultStoreNanos;
 
-        Invocation(String scope, String recordId, String payloadHash, Codec<T> codec) {
+        Invocation(String scope, RecordId id, String payloadHash, Codec<T> codec) {
             this.scope = scope;
-            this.recordId = recordId;
+            this.id = id;
+            this.recordId = id.value();
             this.payloadHash = payloadHash;
             this.codec = codec;
         }
@@ -161,9 +178,9 @@ public final class IdempotencyEngine {
         T run(Context context, Action<T> action) {
             TraceSpan span = tracer.start("idempotency");
             try {
-                span.annotate("idempotency_key_prefix", keyPrefix(recordId));
+                span.annotate("idempotency_key_prefix", id.keyHashPrefix(12));
                 span.annotate("idempotency_scope", scope);
-                return lifecycle(context, action);
+                return protocol(context, action);
             } finally {
                 span.annotate("idempotency_outcome", outcome.name().toLowerCase(Locale.ROOT));
                 span.metadata("store_latency_ms", storeNanos / 1e6);
@@ -175,31 +192,15 @@ public final class IdempotencyEngine {
             }
         }
 
-        private T lifecycle(Context context, Action<T> action) {
+        private T protocol(Context context, Action<T> action) {
             Instant now = config.clock().instant();
             IdempotencyRecord cached = cache.get(recordId, now);
             if (cached != null) {
-                requireSamePayload(cached);
-                T value = replay(cached, true);
-                outcome = Outcome.REPLAY;
-                return value;
+                return replay(cached, true);
             }
-            Instant claimExpiry = inProgressExpiry(context, now);
-            completedExpiry = now.plus(config.recordTtl());
-            // while in progress, the record (and the table's TTL) must outlive the claim: an expired record may be
-            // taken over even though its invocation is still running
-            Instant inProgressRecordExpiry = completedExpiry.isBefore(claimExpiry) ? claimExpiry : completedExpiry;
-            IdempotencyRecord claim = new IdempotencyRecord(recordId, RecordStatus.IN_PROGRESS,
-                    inProgressRecordExpiry, claimExpiry, payloadHash, OwnerTokens.next(), null);
-            ClaimResult claimed = claim(claim, now);
-            if (claimed instanceof ClaimResult.Existing existing) {
-                return answerRepeat(existing.existing());
-            }
-            IdempotencyRecord replaced = ((ClaimResult.Claimed) claimed).replaced();
-            takeover = replaced != null && replaced.status() == RecordStatus.IN_PROGRESS;
-            if (takeover) {
-                LOG.log(System.Logger.Level.WARNING, "took over the lapsed in-progress claim of {0} (its owner did "
-                        + "not finish by {1}); running again", recordId, replaced.inProgressExpiresAt());
+            IdempotencyRecord claim = newClaim(context, now);
+            if (claim(claim, now) instanceof ClaimResult.Existing existing) {
+                return replay(existing.existing(), false);
             }
             T value = process(claim, action);
             record(claim, value);
@@ -207,26 +208,38 @@ public final class IdempotencyEngine {
             return value;
         }
 
+        // ---------------------------------------------------------------- claim
+
+        private IdempotencyRecord newClaim(Context context, Instant now) {
+            Instant claimExpiry = inProgressExpiry(context, now);
+            // while in progress, the record (and the table's TTL) must outlive the claim: an expired record may be
+            // taken over even though its invocation is still running
+            Instant ttlFromClaim = now.plus(config.recordTtl());
+            Instant recordExpiry = ttlFromClaim.isBefore(claimExpiry) ? claimExpiry : ttlFromClaim;
+            return new IdempotencyRecord(recordId, RecordStatus.IN_PROGRESS, recordExpiry, claimExpiry, payloadHash,
+                    OwnerTokens.next(), null);
+        }
+
         private ClaimResult claim(IdempotencyRecord claim, Instant now) {
-            try (TraceSpan span = tracer.start("claim")) {
-                long start = System.nanoTime();
+            ClaimResult result = step("claim", Latency.STORE, span -> {
                 try {
-                    ClaimResult result = store.claim(claim, now);
-                    span.metadata("claimed", result instanceof ClaimResult.Claimed);
-                    return result;
+                    ClaimResult claimed = store.claim(claim, now);
+                    span.metadata("claimed", claimed instanceof ClaimResult.Claimed);
+                    return claimed;
                 } catch (IdempotencyStoreException e) {
-                    span.error(e);
                     if (e.isRetryable()) {
                         releaseUncertainClaim(claim, e);
                     }
                     throw e;
-                } catch (RuntimeException e) {
-                    span.error(e);
-                    throw e;
-                } finally {
-                    storeNanos += System.nanoTime() - start;
                 }
+            });
+            if (result instanceof ClaimResult.Claimed claimed && claimed.replaced() != null
+                    && claimed.replaced().status() == RecordStatus.IN_PROGRESS) {
+                takeover = true;
+                LOG.log(System.Logger.Level.WARNING, "took over the lapsed in-progress claim of {0} (its owner did "
+                        + "not finish by {1}); running again", recordId, claimed.replaced().inProgressExpiresAt());
             }
+            return result;
         }
 
         /**
@@ -242,43 +255,20 @@ public final class IdempotencyEngine {
             }
         }
 
-        private T answerRepeat(IdempotencyRecord existing) {
-            requireSamePayload(existing);
-            if (existing.status() == RecordStatus.IN_PROGRESS) {
-                outcome = Outcome.IN_PROGRESS;
-                throw new IdempotencyInProgressException(recordId, existing.inProgressExpiresAt());
-            }
-            T value = replay(existing, false);
-            outcome = Outcome.REPLAY;
-            return value;
-        }
-
-        private void requireSamePayload(IdempotencyRecord existing) {
-            if (payloadHash != null && existing.payloadHash() != null && !payloadHash.equals(existing.payloadHash())) {
-                outcome = Outcome.MISMATCH;
-                throw new IdempotencyPayloadMismatchException(recordId);
-            }
-        }
+        // ---------------------------------------------------------------- process, then release on failure
 
         private T process(IdempotencyRecord claim, Action<T> action) {
-            TraceSpan span = tracer.start("process");
-            T value;
             try {
-                value = action.run();
+                return step("process", Latency.NONE, span -> action.run());
             } catch (Throwable userError) {
-                span.error(userError);
-                span.close();
                 outcome = Outcome.HANDLER_ERROR;
                 release(claim);
                 throw Sneaky.rethrow(userError);
             }
-            span.close();
-            return value;
         }
 
         private void release(IdempotencyRecord claim) {
-            try (TraceSpan span = tracer.start("release")) {
-                long start = System.nanoTime();
+            step("release", Latency.STORE, span -> {
                 try {
                     store.release(claim.id(), claim.ownerToken());
                 } catch (IdempotencyClaimLostException lost) {
@@ -289,26 +279,31 @@ public final class IdempotencyEngine {
                     span.error(e);
                     LOG.log(System.Logger.Level.ERROR, "could not release the claim on " + recordId + "; repeats "
                             + "are refused as in progress until " + claim.inProgressExpiresAt(), e);
-                } finally {
-                    storeNanos += System.nanoTime() - start;
                 }
-            }
+                return null;
+            });
         }
+
+        // ---------------------------------------------------------------- record
 
         private void record(IdempotencyRecord claim, T value) {
-            try (TraceSpan span = tracer.start("record")) {
-                StoredResult stored = store(value, span);
+            step("record", Latency.NONE, span -> {
+                StoredResult stored = storeResult(value, span);
+                span.metadata("stored_as", storedAs(stored));
+                // the TTL runs from completion: a handler that outlived the TTL must not write an expired record
+                Instant completedExpiry = config.clock().instant().plus(config.recordTtl());
                 IdempotencyRecord completed = new IdempotencyRecord(claim.id(), RecordStatus.COMPLETED,
                         completedExpiry, null, claim.payloadHash(), claim.ownerToken(), stored);
-                span.metadata("stored_as", storedAs(stored));
-                complete(completed, claim.inProgressExpiresAt(), span);
-                if (stored instanceof StoredResult.Inline) {
+                // cache only what the store now holds: a result whose recording failed must not replay here while
+                // other execution environments see "in progress", "unavailable" or a later execution
+                if (complete(completed, claim.inProgressExpiresAt(), span) && stored instanceof StoredResult.Inline) {
                     cache.put(completed);
                 }
-            }
+                return null;
+            });
         }
 
-        private StoredResult store(T value, TraceSpan span) {
+        private StoredResult storeResult(T value, TraceSpan span) {
             byte[] json;
             try {
                 json = codec.writer().writeValueAsBytes(value);
@@ -333,8 +328,7 @@ public final class IdempotencyEngine {
         }
 
         private StoredResult offload(byte[] json) {
-            try (TraceSpan span = tracer.start("offload")) {
-                long start = System.nanoTime();
+            return step("offload", Latency.RESULT_STORE, span -> {
                 try {
                     ResultPointer pointer = resultStore.put(recordId, new ByteArrayInputStream(json), json.length);
                     offloadedBytes = json.length;
@@ -349,94 +343,100 @@ public final class IdempotencyEngine {
                             + "recorded as completed without a result so that repeats do not run again", e);
                     return new StoredResult.Unavailable("the result could not be written to the result store: "
                             + e.getMessage());
-                } finally {
-                    resultStoreNanos += System.nanoTime() - start;
                 }
-            }
+            });
         }
 
-        private void complete(IdempotencyRecord completed, Instant claimExpiry, TraceSpan span) {
-            try {
-                timedComplete(completed);
-            } catch (IdempotencyClaimLostException lost) {
-                span.error(lost);
-                LOG.log(System.Logger.Level.WARNING, lost.getMessage());
-                throw lost;
-            } catch (IdempotencyStoreException e) {
-                span.error(e);
-                // a transient failure (throttling, time-out, connection) that outlasted the SDK's retries: the
-                // store is often back a moment later, and only the real completion keeps the result for repeats
-                if (e.isRetryable() && completedOnSecondAttempt(completed, e)) {
-                    LOG.log(System.Logger.Level.WARNING, "recorded the result for {0} on a second attempt, after: "
-                            + "{1}", recordId, e.getMessage());
-                    return;
-                }
-                if (!(completed.result() instanceof StoredResult.Unavailable)) {
-                    try {
-                        timedComplete(completed.complete(new StoredResult.Unavailable(
-                                "the result could not be recorded: " + e.getMessage())));
-                        LOG.log(System.Logger.Level.ERROR, "the result write for " + recordId + " failed; the "
-                                + "record is now completed (without a result, unless the failed write had in fact "
-                                + "been applied), so repeats do not run again", e);
-                        return;
-                    } catch (IdempotencyClaimLostException lost) {
-                        LOG.log(System.Logger.Level.WARNING, lost.getMessage());
-                        throw lost;
-                    } catch (IdempotencyStoreException again) {
-                        e.addSuppressed(again);
-                    }
-                }
-                LOG.log(System.Logger.Level.ERROR, "could not record the outcome of " + recordId + "; the live "
-                        + "result is returned, but repeats are refused as in progress only until the claim lapses at "
-                        + claimExpiry + "; a retry after that runs the operation again", e);
-            }
-        }
-
-        private boolean completedOnSecondAttempt(IdempotencyRecord completed, IdempotencyStoreException failure) {
-            try {
-                timedComplete(completed);
+        /**
+         * Writes the completed record; true when the store now holds it as given. A transient failure is retried
+         * once (only the real completion keeps the result for repeats); then the record is completed without a
+         * result (a small write that usually succeeds when a large one did not), so repeats are refused rather than
+         * run again; if even that fails, the claim stays in progress until it lapses. A lost claim (another owner)
+         * propagates.
+         */
+        private boolean complete(IdempotencyRecord completed, Instant claimExpiry, TraceSpan span) {
+            IdempotencyStoreException failure = attempt(completed, null);
+            if (failure == null) {
                 return true;
-            } catch (IdempotencyClaimLostException lost) {
-                LOG.log(System.Logger.Level.WARNING, lost.getMessage());
-                throw lost;
-            } catch (IdempotencyStoreException again) {
-                failure.addSuppressed(again);
+            }
+            span.error(failure);
+            if (failure.isRetryable() && attempt(completed, failure) == null) {
+                LOG.log(System.Logger.Level.WARNING, "recorded the result for {0} on a second attempt, after: {1}",
+                        recordId, failure.getMessage());
+                return true;
+            }
+            if (!(completed.result() instanceof StoredResult.Unavailable) && attempt(completed.complete(
+                    new StoredResult.Unavailable("the result could not be recorded: " + failure.getMessage())),
+                    failure) == null) {
+                LOG.log(System.Logger.Level.ERROR, "the result write for " + recordId + " failed; the record is now "
+                        + "completed (without a result, unless the failed write had in fact been applied), so "
+                        + "repeats do not run again", failure);
                 return false;
             }
+            LOG.log(System.Logger.Level.ERROR, "could not record the outcome of " + recordId + "; the live result "
+                    + "is returned, but repeats are refused as in progress only until the claim lapses at "
+                    + claimExpiry + "; a retry after that runs the operation again", failure);
+            return false;
         }
 
-        private void timedComplete(IdempotencyRecord completed) {
+        /** One completion write: null when it succeeded, else its failure (added to {@code earlier}, if any). */
+        private IdempotencyStoreException attempt(IdempotencyRecord completed, IdempotencyStoreException earlier) {
             long start = System.nanoTime();
             try {
                 store.complete(completed);
+                return null;
+            } catch (IdempotencyClaimLostException lost) {
+                LOG.log(System.Logger.Level.WARNING, lost.getMessage());
+                throw lost;
+            } catch (IdempotencyStoreException e) {
+                if (earlier != null) {
+                    earlier.addSuppressed(e);
+                }
+                return e;
             } finally {
-                storeNanos += System.nanoTime() - start;
+                add(Latency.STORE, System.nanoTime() - start);
             }
         }
 
+        // ---------------------------------------------------------------- replay (or refuse)
+
         private T replay(IdempotencyRecord record, boolean fromCache) {
+            requireSamePayload(record);
+            if (record.status() == RecordStatus.IN_PROGRESS) {
+                outcome = Outcome.IN_PROGRESS;
+                throw new IdempotencyInProgressException(recordId, record.inProgressExpiresAt());
+            }
+            // a failed replay is marked on the step that failed (fetch), or is the record's fault, not the span's
             try (TraceSpan span = tracer.start("replay")) {
                 span.metadata("record_status", record.status().name());
                 span.metadata("from_local_cache", fromCache);
-                StoredResult result = record.result();
-                if (result instanceof StoredResult.Inline inline) {
-                    T value = decode(inline.json().getBytes(StandardCharsets.UTF_8));
-                    if (!fromCache) {
-                        cache.put(record);
-                    }
-                    return value;
+                T value = decode(storedJson(record));
+                if (!fromCache && record.result() instanceof StoredResult.Inline) {
+                    cache.put(record);
                 }
-                if (result instanceof StoredResult.Offloaded offloaded) {
-                    return decode(fetch(offloaded.pointer()));
-                }
-                StoredResult.Unavailable unavailable = (StoredResult.Unavailable) result;
-                throw new IdempotencyResultUnavailableException("the operation for " + recordId + " already "
-                        + "completed; it is not run again, but its result is unavailable: " + unavailable.reason(),
-                        recordId, null);
-            } catch (RuntimeException e) {
-                outcome = Outcome.ERROR;
-                throw e;
+                outcome = Outcome.REPLAY;
+                return value;
             }
+        }
+
+        private void requireSamePayload(IdempotencyRecord existing) {
+            if (payloadHash != null && existing.payloadHash() != null && !payloadHash.equals(existing.payloadHash())) {
+                outcome = Outcome.MISMATCH;
+                throw new IdempotencyPayloadMismatchException(recordId);
+            }
+        }
+
+        private byte[] storedJson(IdempotencyRecord record) {
+            StoredResult result = record.result();
+            if (result instanceof StoredResult.Inline inline) {
+                return inline.json().getBytes(StandardCharsets.UTF_8);
+            }
+            if (result instanceof StoredResult.Offloaded offloaded) {
+                return fetch(offloaded.pointer());
+            }
+            StoredResult.Unavailable unavailable = (StoredResult.Unavailable) result;
+            throw new IdempotencyResultUnavailableException("the operation for " + recordId + " already completed; "
+                    + "it is not run again, but its result is unavailable: " + unavailable.reason(), recordId, null);
         }
 
         private byte[] fetch(ResultPointer pointer) {
@@ -445,19 +445,11 @@ public final class IdempotencyEngine {
                         + "result (" + pointer.bucket() + "/" + pointer.key() + ") but no result store is configured",
                         recordId, null);
             }
-            try (TraceSpan span = tracer.start("fetch")) {
-                long start = System.nanoTime();
-                try {
-                    byte[] bytes = resultStore.get(recordId, pointer);
-                    span.metadata("stored_bytes", pointer.size());
-                    return bytes;
-                } catch (RuntimeException e) {
-                    span.error(e);
-                    throw e;
-                } finally {
-                    resultStoreNanos += System.nanoTime() - start;
-                }
-            }
+            return step("fetch", Latency.RESULT_STORE, span -> {
+                byte[] bytes = resultStore.get(recordId, pointer);
+                span.metadata("stored_bytes", pointer.size());
+                return bytes;
+            });
         }
 
         private T decode(byte[] json) {
@@ -466,6 +458,31 @@ public final class IdempotencyEngine {
             } catch (IOException e) {
                 throw new IdempotencyRecordUnreadableException("the stored result of record " + recordId
                         + " does not deserialize into the expected type: " + e.getMessage(), recordId, e);
+            }
+        }
+
+        // ---------------------------------------------------------------- tracing and timing, once
+
+        /** Runs one step in its own span, marking the span if the step fails and adding its time to a latency. */
+        private <R> R step(String name, Latency latency, StepBody<R> body) {
+            TraceSpan span = tracer.start(name);
+            long start = System.nanoTime();
+            try {
+                return body.run(span);
+            } catch (Throwable failure) {
+                span.error(failure);
+                throw Sneaky.rethrow(failure);
+            } finally {
+                add(latency, System.nanoTime() - start);
+                span.close();
+            }
+        }
+
+        private void add(Latency latency, long nanos) {
+            if (latency == Latency.STORE) {
+                storeNanos += nanos;
+            } else if (latency == Latency.RESULT_STORE) {
+                resultStoreNanos += nanos;
             }
         }
     }
@@ -485,10 +502,5 @@ public final class IdempotencyEngine {
             return "inline";
         }
         return stored instanceof StoredResult.Offloaded ? "offloaded" : "unavailable";
-    }
-
-    static String keyPrefix(String recordId) {
-        int hash = recordId.lastIndexOf('#') + 1;
-        return recordId.substring(hash, Math.min(recordId.length(), hash + 12));
     }
 }

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import dev.lambdaidempotency.IdempotencyKeyException;
 import dev.lambdaidempotency.IdempotencyKeyException.Reason;
+import dev.lambdaidempotency.spi.RecordId;
 import java.util.List;
 import java.util.Map;
 
@@ -16,7 +17,7 @@ import java.util.Map;
  * on the event is fixed at construction. Immutable and thread-safe.
  */
 public final class RequestKeys {
-    private final String idPrefix;
+    private final String scope;
     private final List<JsonSelector> keySelectors;
     private final JsonSelector payloadSelector;
     private final int maxKeyBytes;
@@ -28,23 +29,23 @@ public final class RequestKeys {
     /**
      * The id and payload hash of one request.
      *
-     * @param recordId    scoped, hashed record id
+     * @param recordId    scoped, hashed record id (format version 1)
      * @param payloadHash hash of the validated payload, or {@code null}
      */
-    public record Keys(String recordId, String payloadHash) {
+    public record Keys(RecordId recordId, String payloadHash) {
     }
 
     /**
-     * @param idPrefix        the scope, ending in {@code #}
+     * @param scope           the scope of the record ids (see {@link RecordId})
      * @param keyPaths        where the key is (first present wins); empty for the whole event
      * @param payloadPath     what to validate, or {@code null}
      * @param maxKeyBytes     largest canonical key accepted from a path
      * @param mapper          turns events into trees
      * @param treeReader      parses JSON strings met on a path (floats as BigDecimal, exact)
      */
-    public RequestKeys(String idPrefix, List<String> keyPaths, String payloadPath, int maxKeyBytes,
+    public RequestKeys(String scope, List<String> keyPaths, String payloadPath, int maxKeyBytes,
             ObjectMapper mapper, ObjectReader treeReader) {
-        this.idPrefix = idPrefix;
+        this.scope = scope;
         this.keySelectors = keyPaths.stream().map(JsonSelector::parse).toList();
         JsonSelector payload = payloadPath == null ? null : JsonSelector.parse(payloadPath);
         // validating the very value that is the key can never detect a mismatch: skip the work
@@ -99,7 +100,7 @@ public final class RequestKeys {
             requireSize(keyNode.isTextual() ? utf8Length(keyNode.textValue()) : key.length(), where);
         }
         String payloadHash = payloadNode == null ? null : digest(payloadNode, parser).hex();
-        return new Keys(idPrefix + key.hex(), payloadHash);
+        return new Keys(new RecordId(scope, key.hex()), payloadHash);
     }
 
     /**
@@ -122,7 +123,7 @@ public final class RequestKeys {
         } catch (StackOverflowError tooDeep) {
             throw tooDeep(tooDeep);
         }
-        return new Keys(idPrefix + digest.hex(), payloadHash);
+        return new Keys(new RecordId(scope, digest.hex()), payloadHash);
     }
 
     /**

@@ -1,9 +1,11 @@
 package dev.lambdaidempotency.s3;
 
+import dev.lambdaidempotency.spi.RecordId;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.Optional;
 
 /**
  * Object names for offloaded results. The name depends only on the hashed record id and the checksum of the stored
@@ -18,7 +20,6 @@ import java.util.HexFormat;
  * written with.
  */
 final class ObjectKeys {
-    private static final int KEY_HASH_LENGTH = 64;
     private static final int CONTENT_SUFFIX_LENGTH = 16;
 
     private ObjectKeys() {
@@ -27,10 +28,9 @@ final class ObjectKeys {
     static String objectKey(String prefix, String recordId, String storedSha256, boolean gzip) {
         String extension = gzip ? ".json.gz" : ".json";
         String content = storedSha256.substring(0, CONTENT_SUFFIX_LENGTH);
-        int separator = recordId.lastIndexOf('#');
-        if (separator > 0 && isLowerHex(recordId, separator + 1)) {
-            return prefix + scopePath(recordId.substring(0, separator)) + "/" + recordId.substring(separator + 1)
-                    + "-" + content + extension;
+        Optional<RecordId> id = RecordId.parse(recordId);
+        if (id.isPresent()) {
+            return prefix + scopePath(id.get().scope()) + "/" + id.get().keyHash() + "-" + content + extension;
         }
         // not an id of the shape the engine makes: name it by its hash alone
         return prefix + "!hashed/" + sha256Hex(recordId) + "-" + content + extension;
@@ -49,19 +49,6 @@ final class ObjectKeys {
             }
         }
         return path.toString();
-    }
-
-    private static boolean isLowerHex(String s, int from) {
-        if (s.length() - from != KEY_HASH_LENGTH) {
-            return false;
-        }
-        for (int i = from; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (!(c >= '0' && c <= '9' || c >= 'a' && c <= 'f')) {
-                return false;
-            }
-        }
-        return true;
     }
 
     static String sha256Hex(String text) {

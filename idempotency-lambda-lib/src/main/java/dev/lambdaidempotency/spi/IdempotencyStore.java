@@ -30,13 +30,15 @@ public interface IdempotencyStore {
 
     /**
      * Replaces the caller's in-progress claim with {@code completed}, in one write, only if the stored record is
-     * still {@link RecordStatus#IN_PROGRESS} and carries {@code completed.ownerToken()} (the fence).
+     * still {@link RecordStatus#IN_PROGRESS} and carries {@code completed.ownerToken()} (the fence), or if there is
+     * no record at all. A claim that vanished while the operation ran (the TTL sweeper, an operator's delete) is
+     * owned by nobody else, and the operation has already run: its result is written rather than thrown away.
      *
      * <p>If the store already holds exactly this completion (a retried request whose first attempt was applied), the
      * call succeeds.
      *
      * @param completed the completed record (same id and owner token as the claim)
-     * @throws dev.lambdaidempotency.IdempotencyClaimLostException when another owner holds the record, or it is gone
+     * @throws dev.lambdaidempotency.IdempotencyClaimLostException when another owner holds the record
      * @throws dev.lambdaidempotency.IdempotencyStoreException     when the store cannot be reached or refuses
      */
     void complete(IdempotencyRecord completed);

@@ -79,12 +79,14 @@ class RecordCodecTest {
     }
 
     @Test
-    void completionIsAPutFencedOnStatusAndOwner() {
+    void completionIsAPutFencedOnStatusAndOwnerOrAnAbsentRecord() {
         IdempotencyRecord completed = claim("feedface").complete(new StoredResult.Inline("{\"ok\":true}"));
         PutItemRequest request = codec.completeRequest("idem-table", completed);
         assertEquals("idem-table", request.tableName());
-        assertEquals("#status = :inprogress AND #owner = :owner", request.conditionExpression());
-        assertEquals(Map.of("#status", "status", "#owner", "owner"), request.expressionAttributeNames());
+        assertEquals("attribute_not_exists(#id) OR (#status = :inprogress AND #owner = :owner)",
+                request.conditionExpression());
+        assertEquals(Map.of("#id", "id", "#status", "status", "#owner", "owner"),
+                request.expressionAttributeNames());
         assertEquals(Map.of(":inprogress", s("IN_PROGRESS"), ":owner", s(OWNER)),
                 request.expressionAttributeValues());
         assertEquals(ReturnValuesOnConditionCheckFailure.ALL_OLD, request.returnValuesOnConditionCheckFailure());
@@ -149,7 +151,7 @@ class RecordCodecTest {
                 claim.expressionAttributeNames());
         assertEquals(java.util.Set.of("pk", "st", "ttl", "lease", "hash", "who"), claim.item().keySet());
         PutItemRequest complete = c.completeRequest("t", claim("h").complete(new StoredResult.Inline("1")));
-        assertEquals(Map.of("#status", "st", "#owner", "who"), complete.expressionAttributeNames());
+        assertEquals(Map.of("#id", "pk", "#status", "st", "#owner", "who"), complete.expressionAttributeNames());
         assertEquals(java.util.Set.of("pk", "st", "ttl", "hash", "who", "body"), complete.item().keySet());
         assertEquals(Map.of("pk", s(ID)), c.releaseRequest("t", ID, OWNER).key());
         assertEquals(c.decode(complete.item()), new RecordCodec(custom).decode(complete.item()));

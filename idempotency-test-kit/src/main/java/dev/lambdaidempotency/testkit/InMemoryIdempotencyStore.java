@@ -6,6 +6,8 @@ import dev.lambdaidempotency.spi.IdempotencyRecord;
 import dev.lambdaidempotency.spi.IdempotencyStore;
 import dev.lambdaidempotency.spi.RecordStatus;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -61,17 +63,16 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
     @Override
     public void complete(IdempotencyRecord completed) {
         records.compute(completed.id(), (id, current) -> {
-            if (current != null && current.status() == RecordStatus.IN_PROGRESS
+            if (current == null || current.status() == RecordStatus.IN_PROGRESS
                     && current.ownerToken().equals(completed.ownerToken())) {
-                return completed;
+                return completed;   // still ours, or gone (swept, deleted) and so owned by nobody else
             }
             if (current != null && current.status() == RecordStatus.COMPLETED
                     && current.ownerToken().equals(completed.ownerToken())) {
                 return current;
             }
-            throw new IdempotencyClaimLostException(current == null
-                    ? "the claim on " + id + " was removed before its result could be recorded"
-                    : "the claim on " + id + " is now held by another invocation", id);
+            throw new IdempotencyClaimLostException("the claim on " + id + " is now held by another invocation",
+                    id);
         });
     }
 
@@ -119,6 +120,27 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
      */
     public void put(IdempotencyRecord record) {
         records.put(record.id(), record);
+    }
+
+    /**
+     * Deletes the records that have expired by {@code now}, as DynamoDB's TTL sweeper eventually does: those whose
+     * expiry, in epoch seconds, is before {@code now}'s.
+     *
+     * @param now the sweeper's time
+     * @return the ids of the deleted records
+     */
+    public List<String> removeExpired(Instant now) {
+        List<String> removed = new ArrayList<>();
+        for (String id : records.keySet()) {
+            records.computeIfPresent(id, (key, current) -> {
+                if (current.expiresAt().getEpochSecond() < now.getEpochSecond()) {
+                    removed.add(key);
+                    return null;
+                }
+                return current;
+            });
+        }
+        return removed;
     }
 
     /** Deletes every record. */

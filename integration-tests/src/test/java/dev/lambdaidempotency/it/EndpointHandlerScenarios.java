@@ -4,6 +4,7 @@ import dev.lambdaidempotency.dynamodb.DynamoDbIdempotencyStore;
 import dev.lambdaidempotency.it.support.Tables;
 import dev.lambdaidempotency.spi.IdempotencyStore;
 import dev.lambdaidempotency.testkit.LocalAwsExtension;
+import java.util.Map;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /** The handler scenarios on a real DynamoDB endpoint, one fresh table per test; subclasses choose the endpoint. */
@@ -26,5 +27,11 @@ abstract class EndpointHandlerScenarios extends HandlerScenarios {
     @Override
     protected int storedRecords() {
         return Tables.count(client, store.tableName());
+    }
+
+    @Override
+    protected void deleteAllRecords() {
+        client.scan(b -> b.tableName(store.tableName()).consistentRead(true)).items()
+                .forEach(item -> client.deleteItem(b -> b.tableName(store.tableName()).key(Map.of("id", item.get("id")))));
     }
 }

@@ -68,6 +68,9 @@ abstract class HandlerScenarios {
      */
     protected abstract int storedRecords();
 
+    /** Deletes every record behind the library's back, as the TTL sweeper or an operator would. */
+    protected abstract void deleteAllRecords();
+
     @BeforeEach
     void setUpStore() {
         store = newStore();
@@ -539,6 +542,166 @@ abstract class HandlerScenarios {
                         () -> "x"));
         assertEquals(IdempotencyKeyException.Reason.TOO_LARGE, tooLarge.reason());
         assertEquals(0, storedRecords());
+    }
+
+    /** Issue 9, bug 1: the record TTL is measured from completion, not from the claim. */
+    @Test
+    void aHandlerThatRunsLongerThanTheTtlStillReplaysForTheWholeTtl() {
+        Duration ttl = Duration.ofMinutes(10);
+        RequestHandler<Map<String, Object>, Receipt> handler = idempotency(c -> c.keyPath("orderId").recordTtl(ttl))
+                .wrap((event, context) -> {
+                    clock.advance(Duration.ofMinutes(12));      // a slow handler in a 15-minute function
+                    return receipts().handleRequest(event, context);
+                }, Receipt.class);
+        Receipt first = handler.handleRequest(Events.order("o-1"), TestLambdaContext.remaining(clock,
+                Duration.ofMinutes(15)));
+        Instant completed = clock.instant();
+        clock.advance(ttl);                                    // exactly the TTL after completion: still replays
+        assertEquals(first, handler.handleRequest(Events.order("o-1"), null));
+        assertEquals(1, runs.get(), "the completed operation did not run again");
+        clock.set(completed.plus(ttl).plusSeconds(1));
+        assertEquals(2, handler.handleRequest(Events.order("o-1"), null).run(), "after the TTL it may run again");
+    }
+
+    /** Issue 9, bug 2: without a context the claim lasts as long as a Lambda function can run (15 minutes). */
+    @Test
+    void aContextlessCallIsNotTakenOverWhileAFunctionCouldStillBeRunningIt() throws Throwable {
+        CountDownLatch started = new CountDownLatch(1);
+        CountDownLatch finish = new CountDownLatch(1);
+        IdempotentOperation<String> operation = idempotency(c -> c).operation("charge", String.class);
+        Instant start = clock.instant();
+        Future<String> first = executor.submit(() -> operation.call("k", () -> {
+            started.countDown();
+            await(finish);
+            return "first";
+        }));
+        await(started);
+        clock.advance(Duration.ofMinutes(6));
+        IdempotencyInProgressException e = assertThrows(IdempotencyInProgressException.class,
+                () -> operation.call("k", () -> "second"));
+        assertEquals(start.plus(Duration.ofMinutes(15)), e.claimExpiresAt());
+        clock.advance(Duration.ofMinutes(8));
+        assertThrows(IdempotencyInProgressException.class, () -> operation.call("k", () -> "second"));
+        finish.countDown();
+        assertEquals("first", unwrap(first));
+        assertEquals("first", operation.call("k", () -> "second"));
+    }
+
+    /** Issue 9, bug 3: a finished result is recorded when its record vanished (nobody else owns the key). */
+    @Test
+    void aResultIsRecordedWhenItsClaimVanishedWhileRunning() throws Exception {
+        IdempotentOperation<String> operation = idempotency(c -> c).operation("charge", String.class);
+        assertEquals("done", operation.call("k", () -> {
+            deleteAllRecords();                                 // the TTL sweeper, or an operator's release
+            return "done";
+        }));
+        assertEquals(1, storedRecords());
+        assertEquals("done", operation.call("k", () -> fail("replayed, not run again")));
+    }
+
+    /**
+     * The timeout story (docs/decisions.md): inside Lambda the claim lasts the invocation's remaining time. A function
+     * killed at its timeout writes nothing more; a retry during the lease is refused as in progress (told when the
+     * claim ends); once the deadline has passed, of several concurrent retries exactly one takes over and runs, the
+     * others are refused as in progress, and later repeats replay the new result.
+     */
+    @Test
+    void aFunctionKilledAtItsTimeoutBlocksRetriesUntilItsDeadlineThenExactlyOneRetryTakesOver() throws Exception {
+        Thread[] killed = new Thread[1];
+        IdempotencyStore dying = new IdempotencyStore() {   // a killed process reaches no store
+            private void alive() {
+                if (Thread.currentThread() == killed[0]) {
+                    throw new KilledAtTimeout();
+                }
+            }
+
+            @Override
+            public dev.lambdaidempotency.spi.ClaimResult claim(dev.lambdaidempotency.spi.IdempotencyRecord claim,
+                    Instant now) {
+                alive();
+                return store.claim(claim, now);
+            }
+
+            @Override
+            public void complete(dev.lambdaidempotency.spi.IdempotencyRecord completed) {
+                alive();
+                store.complete(completed);
+            }
+
+            @Override
+            public void release(String id, String ownerToken) {
+                alive();
+                store.release(id, ownerToken);
+            }
+        };
+        int retries = 8;
+        CountDownLatch firstStarted = new CountDownLatch(1);
+        CountDownLatch timeout = new CountDownLatch(1);
+        CountDownLatch othersRefused = new CountDownLatch(retries - 1);
+        RequestHandler<Map<String, Object>, Receipt> handler = Idempotency.builder().store(dying)
+                .config(config().keyPath("orderId").build()).build()
+                .wrap((event, context) -> {
+                    int run = runs.incrementAndGet();
+                    if (run == 1) {
+                        killed[0] = Thread.currentThread();
+                        firstStarted.countDown();
+                        await(timeout);
+                        throw new KilledAtTimeout();           // Lambda stops the function here
+                    }
+                    await(othersRefused);                      // the takeover holds until the others were refused
+                    return new Receipt("o-1", run, BigDecimal.ONE, List.of());
+                }, Receipt.class);
+        Instant deadline = clock.instant().plus(Duration.ofMinutes(1));
+        Future<Receipt> first = executor.submit(() -> handler.handleRequest(Events.order("o-1"),
+                TestLambdaContext.remaining(clock, Duration.ofMinutes(1))));
+        await(firstStarted);
+
+        clock.advance(Duration.ofSeconds(30));
+        IdempotencyInProgressException during = assertThrows(IdempotencyInProgressException.class,
+                () -> handler.handleRequest(Events.order("o-1"), TestLambdaContext.remaining(clock,
+                        Duration.ofMinutes(1))));
+        assertEquals(deadline, during.claimExpiresAt(), "the claim ends at the first invocation's deadline");
+        assertTrue(during.isRetryable());
+
+        clock.set(deadline);
+        timeout.countDown();
+        assertThrows(KilledAtTimeout.class, () -> unwrap(first));
+        killed[0] = null;                                      // the pool may reuse the thread for a new invocation
+        assertThrows(IdempotencyInProgressException.class, () -> handler.handleRequest(Events.order("o-1"), null),
+                "at the deadline itself the claim still holds");
+
+        clock.advance(Duration.ofMillis(1));
+        java.util.concurrent.CyclicBarrier together = new java.util.concurrent.CyclicBarrier(retries);
+        List<Future<Object>> racers = new java.util.ArrayList<>();
+        for (int i = 0; i < retries; i++) {
+            racers.add(executor.submit(() -> {
+                together.await(WAIT.toSeconds(), TimeUnit.SECONDS);
+                try {
+                    return handler.handleRequest(Events.order("o-1"), TestLambdaContext.remaining(clock,
+                            Duration.ofMinutes(1)));
+                } catch (IdempotencyInProgressException refused) {
+                    othersRefused.countDown();
+                    return refused;
+                }
+            }));
+        }
+        List<Receipt> ran = new java.util.ArrayList<>();
+        for (Future<Object> racer : racers) {
+            Object outcome = racer.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+            if (outcome instanceof Receipt receipt) {
+                ran.add(receipt);
+            } else {
+                assertTrue(outcome instanceof IdempotencyInProgressException, String.valueOf(outcome));
+            }
+        }
+        assertEquals(1, ran.size(), "exactly one retry took over");
+        assertEquals(2, runs.get(), "the killed run and one takeover");
+        assertEquals(ran.get(0), handler.handleRequest(Events.order("o-1"), null), "later repeats replay it");
+    }
+
+    /** What a function killed at its Lambda timeout looks like from inside: nothing after it runs. */
+    private static final class KilledAtTimeout extends Error {
+        private static final long serialVersionUID = 1L;
     }
 
     private static void await(CountDownLatch latch) {

@@ -239,11 +239,25 @@ abstract class IdempotencyStoreContract {
     }
 
     @Test
-    void completingARecordThatIsGoneIsAClaimLost() {
+    void completingARecordThatIsGoneWritesIt() {
+        // the claim vanished (TTL sweep, an operator's delete) and nobody else owns the key: the operation ran, so
+        // its result is recorded rather than thrown away (issue 9, bug 3)
         IdempotencyRecord a = claimAt(ID, owner(), T0);
+        IdempotencyRecord done = a.complete(new StoredResult.Inline("1"));
+        store.complete(done);
+        assertEquals(atStoragePrecision(done), current(ID, T0));
+        store.complete(done);   // a retried completion whose first attempt was applied
+        assertEquals(atStoragePrecision(done), current(ID, T0));
+    }
+
+    @Test
+    void completingARecordThatIsGoneAndReclaimedIsAClaimLost() {
+        IdempotencyRecord a = claimAt(ID, owner(), T0);
+        IdempotencyRecord b = claimAt(ID, owner(), T0);
+        claimed(b, T0);
         assertEquals(ID, assertThrows(IdempotencyClaimLostException.class,
                 () -> store.complete(a.complete(new StoredResult.Inline("1")))).recordId());
-        assertFree(ID, T0);
+        assertEquals(atStoragePrecision(b), current(ID, T0));
     }
 
     @Test

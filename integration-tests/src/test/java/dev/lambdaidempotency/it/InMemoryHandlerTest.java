@@ -17,4 +17,9 @@ class InMemoryHandlerTest extends HandlerScenarios {
     protected int storedRecords() {
         return store.records().size();
     }
+
+    @Override
+    protected void deleteAllRecords() {
+        store.clear();
+    }
 }

@@ -1,0 +1,123 @@
+package dev.lambdaidempotency.model;
+
+import dev.lambdaidempotency.spi.IdempotencyRecord;
+import dev.lambdaidempotency.spi.IdempotencyStore;
+import dev.lambdaidempotency.spi.RecordStatus;
+import dev.lambdaidempotency.spi.StoredResult;
+import dev.lambdaidempotency.testkit.InMemoryIdempotencyStore;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
+
+/**
+ * A store under test plus what the model needs behind the library's back: read a record as stored, and play the
+ * TTL sweeper (delete a record whose expiry, in epoch seconds, has passed).
+ */
+interface ModelBackend {
+
+    /** The store the library writes through. */
+    IdempotencyStore store();
+
+    /** A function name no earlier run used, so runs sharing one table never see each other's records. */
+    String functionName();
+
+    /** The record as stored, at the store's precision. */
+    Optional<IdempotencyRecord> read(String id);
+
+    /** Deletes those of {@code ids} whose expiry (epoch seconds) is before {@code now}'s; returns the deleted. */
+    List<String> sweep(List<String> ids, Instant now);
+
+    /** The test kit's in-memory store, fresh for each run. */
+    static ModelBackend inMemory() {
+        InMemoryIdempotencyStore store = new InMemoryIdempotencyStore();
+        return new ModelBackend() {
+            @Override
+            public IdempotencyStore store() {
+                return store;
+            }
+
+            @Override
+            public String functionName() {
+                return "model";
+            }
+
+            @Override
+            public Optional<IdempotencyRecord> read(String id) {
+                return store.get(id);
+            }
+
+            @Override
+            public List<String> sweep(List<String> ids, Instant now) {
+                return store.removeExpired(now);    // the run's store holds the run's records only
+            }
+
+            @Override
+            public String toString() {
+                return "in-memory";
+            }
+        };
+    }
+
+    /** A DynamoDB table (DynamoDB Local) shared by runs; each run gets its own function name. */
+    static ModelBackend dynamoDb(IdempotencyStore store, DynamoDbClient client, String table, String functionName) {
+        return new ModelBackend() {
+            @Override
+            public IdempotencyStore store() {
+                return store;
+            }
+
+            @Override
+            public String functionName() {
+                return functionName;
+            }
+
+            @Override
+            public Optional<IdempotencyRecord> read(String id) {
+                Map<String, AttributeValue> item = client.getItem(b -> b.tableName(table)
+                        .key(Map.of("id", AttributeValue.fromS(id))).consistentRead(true)).item();
+                if (item == null || item.isEmpty()) {
+                    return Optional.empty();
+                }
+                RecordStatus status = RecordStatus.valueOf(item.get("status").s());
+                AttributeValue lease = item.get("in_progress_expiration");
+                StoredResult result = null;
+                if (status == RecordStatus.COMPLETED) {
+                    result = item.containsKey("data") ? new StoredResult.Inline(item.get("data").s())
+                            : new StoredResult.Unavailable(String.valueOf(item.get("result_unavailable")));
+                }
+                return Optional.of(new IdempotencyRecord(id, status,
+                        Instant.ofEpochSecond(Long.parseLong(item.get("expiration").n())),
+                        lease == null ? null : Instant.ofEpochMilli(Long.parseLong(lease.n())),
+                        null, item.get("owner").s(), result));
+            }
+
+            @Override
+            public List<String> sweep(List<String> ids, Instant now) {
+                return ids.stream().filter(id -> sweep(id, now)).toList();
+            }
+
+            private boolean sweep(String id, Instant now) {
+                try {
+                    return client.deleteItem(b -> b.tableName(table).key(Map.of("id", AttributeValue.fromS(id)))
+                            .conditionExpression("#exp < :now")
+                            .expressionAttributeNames(Map.of("#exp", "expiration"))
+                            .expressionAttributeValues(Map.of(":now",
+                                    AttributeValue.fromN(Long.toString(now.getEpochSecond()))))
+                            .returnValues(ReturnValue.ALL_OLD)).hasAttributes();
+                } catch (ConditionalCheckFailedException notExpired) {
+                    return false;
+                }
+            }
+
+            @Override
+            public String toString() {
+                return "DynamoDB Local";
+            }
+        };
+    }
+}

@@ -1,0 +1,566 @@
+package dev.lambdaidempotency.model;
+
+import dev.lambdaidempotency.Idempotency;
+import dev.lambdaidempotency.IdempotencyClaimLostException;
+import dev.lambdaidempotency.IdempotencyConfig;
+import dev.lambdaidempotency.IdempotencyInProgressException;
+import dev.lambdaidempotency.IdempotencyResultUnavailableException;
+import dev.lambdaidempotency.IdempotencyStoreException;
+import dev.lambdaidempotency.IdempotentOperation;
+import dev.lambdaidempotency.model.FaultyStore.Applied;
+import dev.lambdaidempotency.model.FaultyStore.Call;
+import dev.lambdaidempotency.model.FaultyStore.Injected;
+import dev.lambdaidempotency.model.FaultyStore.Killed;
+import dev.lambdaidempotency.spi.IdempotencyMetricsSink;
+import dev.lambdaidempotency.spi.IdempotencyRecord;
+import dev.lambdaidempotency.spi.RecordStatus;
+import dev.lambdaidempotency.spi.StoredResult;
+import dev.lambdaidempotency.testkit.MutableClock;
+import dev.lambdaidempotency.testkit.TestLambdaContext;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One run of the model-based protocol test: the library (two {@link Idempotency} instances sharing one store:
+ * Lambda functions, and workers outside Lambda with an explicit short lease) driven step by step, next to a
+ * reference model of what the store must hold and what each caller may see.
+ *
+ * <p>Each logical invocation runs the library's synchronous API on its own thread; its operation blocks until the
+ * test tells it to finish, throw or die, and the test thread waits (with latches, never sleeps) until the
+ * invocation has either entered its operation or returned. So exactly one thing happens at a time and every run is
+ * reproducible from its action list.
+ *
+ * <p>The reference model, per key: the record the store must hold (none, in progress by invocation X, completed by
+ * X at time T with result R or "unavailable"), maintained from the store calls the {@link FaultyStore} saw applied.
+ * Checked after every step:
+ * <ul>
+ *   <li>an operation starts only when the model says the key is free: no record, a completed record past its TTL
+ *       measured from completion, or an in-progress claim past its lease (Lambda: the invocation's deadline;
+ *       without a context: Lambda's 15-minute maximum; a worker: its configured lease);</li>
+ *   <li>a replay returns exactly the model's completed result; "in progress" only while the model's claim is live;
+ *       "result unavailable" only for a record completed without a result;</li>
+ *   <li>a finished invocation gets its own result back, recorded unless the store failed the completion; it loses
+ *       its claim only when another invocation holds the key;</li>
+ *   <li>the store holds exactly the model's record (status, owner), a claim lasts exactly its lease, an
+ *       in-progress record expires no later than its lease plus the TTL, and a completed record no earlier than
+ *       its completion plus the TTL;</li>
+ *   <li>the TTL sweeper deletes only what the model says has expired; no completion or release changes a record
+ *       another owner holds.</li>
+ * </ul>
+ */
+final class ProtocolRun implements AutoCloseable {
+    static final Duration TTL = Duration.ofMinutes(10);
+    static final Duration LAMBDA_MAXIMUM = Duration.ofMinutes(15);
+    static final Duration WORKER_LEASE = Duration.ofMinutes(2);
+    static final List<String> KEYS = List.of("k1", "k2");
+    private static final long WAIT_SECONDS = 30;
+    private static final ExecutorService THREADS = Executors.newCachedThreadPool(task -> {
+        Thread thread = new Thread(task, "model-invocation");
+        thread.setDaemon(true);
+        return thread;
+    });
+
+    /** How an invocation runs. */
+    enum Kind {
+        /** Inside Lambda with its Context: the claim lasts until the deadline, where Lambda kills it. */
+        LAMBDA,
+        /** Inside Lambda, calling {@code call(key, action)} without a Context; killed at the function timeout. */
+        LAMBDA_NO_CONTEXT,
+        /** Outside Lambda, with an explicit 2-minute lease; never killed, so it may finish after its lease. */
+        WORKER
+    }
+
+    private enum Instruction {
+        FINISH, THROW, KILL
+    }
+
+    private enum State {
+        RUNNING, DONE
+    }
+
+    private record Entered() {
+    }
+
+    private record Returned(Object value, Throwable error) {
+    }
+
+    /** The model's record of one key. */
+    private record ModelRecord(RecordStatus status, Invocation owner, Instant completedAt, String result) {
+        @Override
+        public String toString() {
+            return status == RecordStatus.IN_PROGRESS ? "in progress by " + owner + " until " + owner.leaseEnd
+                    : "completed by " + owner + " at " + completedAt + " with "
+                            + (result == null ? "no result (unavailable)" : result) + ", replays until "
+                            + completedAt.plus(TTL);
+        }
+    }
+
+    /** One logical invocation. */
+    static final class Invocation {
+        final int number;
+        final Kind kind;
+        final String key;
+        final Instant deadline;
+        final Instant leaseEnd;
+        final String value;
+        final RuntimeException userError;
+        final BlockingQueue<Object> events = new LinkedBlockingQueue<>();
+        final BlockingQueue<Instruction> instructions = new LinkedBlockingQueue<>();
+        volatile boolean killed;
+        volatile String ownerToken;
+        State state = State.RUNNING;
+
+        Invocation(int number, Kind kind, String key, Instant now, Duration timeout) {
+            this.number = number;
+            this.kind = kind;
+            this.key = key;
+            this.deadline = kind == Kind.WORKER ? null : now.plus(timeout);
+            this.leaseEnd = switch (kind) {
+                case LAMBDA -> deadline;
+                case LAMBDA_NO_CONTEXT -> now.plus(LAMBDA_MAXIMUM);
+                case WORKER -> now.plus(WORKER_LEASE);
+            };
+            this.value = "result-of-#" + number;
+            this.userError = new IllegalStateException("operation of #" + number + " failed");
+        }
+
+        @Override
+        public String toString() {
+            return "#" + number;
+        }
+    }
+
+    private final MutableClock clock = MutableClock.start();
+    private final Instant start = clock.instant();
+    private final ModelBackend backend;
+    private final FaultyStore store;
+    private final IdempotentOperation<String> lambda;
+    private final IdempotentOperation<String> worker;
+    private final Map<String, String> ids = new LinkedHashMap<>();
+    private final Map<String, ModelRecord> model = new LinkedHashMap<>();
+    private final List<Invocation> invocations = new ArrayList<>();
+    private final List<String> history = new ArrayList<>();
+    private final java.util.Set<String> coverage = new java.util.TreeSet<>();
+
+    ProtocolRun(ModelBackend backend, boolean localCache) {
+        this.backend = backend;
+        this.store = new FaultyStore(backend);
+        IdempotencyConfig.Builder config = IdempotencyConfig.builder(Map.of()).functionName(backend.functionName())
+                .clock(clock).recordTtl(TTL).localCacheSize(localCache ? 16 : 0);
+        this.lambda = Idempotency.builder().store(store).metrics(IdempotencyMetricsSink.NONE)
+                .config(config.build()).build().operation("op", String.class);
+        this.worker = Idempotency.builder().store(store).metrics(IdempotencyMetricsSink.NONE)
+                .config(config.inProgressLease(WORKER_LEASE).build()).build().operation("op", String.class);
+        for (String key : KEYS) {
+            ids.put(key, backend.functionName() + "#@op#" + sha256("\"" + key + "\""));
+        }
+        history.add("(" + backend + ", local cache " + (localCache ? "on" : "off") + ", TTL " + minutes(TTL)
+                + ", worker lease " + minutes(WORKER_LEASE) + ")");
+    }
+
+    /** The interesting situations this run reached (reported as jqwik statistics). */
+    java.util.Set<String> coverage() {
+        return coverage;
+    }
+
+    /** The {@code rank}-th oldest invocation still running on {@code key}. */
+    Optional<Invocation> runningOn(String key, int rank) {
+        return running().stream().filter(i -> i.key.equals(key)).skip(rank).findFirst();
+    }
+
+    List<Invocation> running() {
+        return invocations.stream().filter(i -> i.state == State.RUNNING).toList();
+    }
+
+    // ---------------------------------------------------------------- steps
+
+    void start(Kind kind, String key, Duration timeout) {
+        Invocation invocation = new Invocation(invocations.size() + 1, kind, key, clock.instant(), timeout);
+        invocations.add(invocation);
+        ModelRecord before = model.get(key);
+        THREADS.execute(() -> run(invocation, timeout));
+        Object first = next(invocation);
+        List<Object> log = store.drain();
+        String step = "start " + invocation + " " + kind + " on " + key
+                + (kind == Kind.WORKER ? "" : " (function timeout " + minutes(timeout) + ")");
+        if (first instanceof Entered) {
+            history.add(step + " -> runs the operation");
+            if (before != null) {
+                coverage.add(before.status() == RecordStatus.IN_PROGRESS ? "takeover of a lapsed claim"
+                        : "runs again after the TTL");
+            }
+            if (!freeInModel(before)) {
+                fail(invocation + " ran the operation on " + key + " while the model holds: " + before);
+            }
+        } else {
+            Returned returned = (Returned) first;
+            invocation.state = State.DONE;
+            history.add(step + " -> " + describe(returned));
+            checkRefusal(invocation, before, returned, log);
+        }
+        apply(log);
+        checkStore();
+    }
+
+    void finish(Invocation invocation) {
+        ModelRecord before = model.get(invocation.key);
+        Returned returned = instruct(invocation, Instruction.FINISH);
+        List<Object> log = store.drain();
+        history.add("finish " + invocation + " -> " + describe(returned) + faults(log));
+        if (before == null && returned.error() == null) {
+            coverage.add("finish after its record was swept");
+        }
+        if (returned.error() == null) {
+            if (!invocation.value.equals(returned.value())) {
+                fail(invocation + " returned " + returned.value() + " instead of its own result");
+            }
+            boolean recorded = log.stream().anyMatch(e -> e instanceof Applied a && a.by() == invocation
+                    && a.call() == Call.COMPLETE);
+            boolean faulted = log.stream().anyMatch(e -> e instanceof Injected i && i.by() == invocation
+                    && i.call() == Call.COMPLETE);
+            if (!recorded && !faulted) {
+                fail(invocation + " returned its result without recording it, and the store never failed");
+            }
+        } else if (returned.error() instanceof IdempotencyClaimLostException) {
+            coverage.add("late finish fenced off (claim lost)");
+            if (before == null || before.owner() == invocation) {
+                fail(invocation + "'s finished result was discarded (claim lost) although no other invocation "
+                        + "held " + invocation.key + "; the model holds: " + (before == null ? "no record" : before));
+            }
+        } else {
+            fail(invocation + " finished but its caller got " + returned.error());
+        }
+        apply(log);
+        checkStore();
+    }
+
+    void throwIn(Invocation invocation) {
+        Returned returned = instruct(invocation, Instruction.THROW);
+        List<Object> log = store.drain();
+        history.add("throw in " + invocation + " -> " + describe(returned) + faults(log));
+        if (returned.error() != invocation.userError) {
+            fail(invocation + "'s own exception did not reach its caller unchanged: " + returned.error());
+        }
+        apply(log);
+        checkStore();
+    }
+
+    void crash(Invocation invocation) {
+        kill(invocation, "crash ");
+        checkStore();
+    }
+
+    void advance(Duration step) {
+        clock.advance(step);
+        history.add("advance the clock " + minutes(step) + " (now T+" + minutes(Duration.between(start,
+                clock.instant())) + ")");
+        for (Invocation invocation : running()) {
+            if (invocation.deadline != null && !invocation.deadline.isAfter(clock.instant())) {
+                kill(invocation, "  Lambda times out ");
+                coverage.add("killed at its Lambda timeout");
+            }
+        }
+        checkStore();
+    }
+
+    void sweep() {
+        Instant now = clock.instant();
+        List<String> deleted = backend.sweep(List.copyOf(ids.values()), now);
+        List<String> keys = new ArrayList<>();
+        for (Map.Entry<String, String> id : ids.entrySet()) {
+            if (!deleted.contains(id.getValue())) {
+                continue;
+            }
+            keys.add(id.getKey());
+            ModelRecord swept = model.remove(id.getKey());
+            if (swept == null || !expiredInModel(swept, now)) {
+                fail("the TTL sweeper deleted " + id.getKey() + ", which had not expired: "
+                        + (swept == null ? "the model holds no record" : swept));
+            }
+        }
+        history.add("TTL sweeper runs -> deletes " + (keys.isEmpty() ? "nothing" : String.join(", ", keys)));
+        checkStore();
+    }
+
+    void arm(Call call, FaultyStore.Fault fault, int times) {
+        store.arm(call, fault, times);
+        history.add("store: the next " + (times == 1 ? "" : times + " ") + call + " call" + (times == 1 ? "" : "s")
+                + " " + (times == 1 ? "hits " : "hit ") + fault);
+    }
+
+    @Override
+    public void close() {
+        for (Invocation invocation : running()) {
+            invocation.killed = true;
+            invocation.instructions.add(Instruction.KILL);
+            try {
+                invocation.events.poll(WAIT_SECONDS, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            invocation.state = State.DONE;
+        }
+    }
+
+    // ---------------------------------------------------------------- the invocation side
+
+    private void run(Invocation invocation, Duration timeout) {
+        FaultyStore.CURRENT.set(invocation);
+        try {
+            IdempotentOperation.Action<String, RuntimeException> action = () -> {
+                invocation.events.add(new Entered());
+                Instruction instruction = take(invocation);
+                return switch (instruction) {
+                    case FINISH -> invocation.value;
+                    case THROW -> throw invocation.userError;
+                    case KILL -> throw new Killed();
+                };
+            };
+            String value = switch (invocation.kind) {
+                case LAMBDA -> lambda.call(invocation.key, null, TestLambdaContext.remaining(clock, timeout),
+                        action);
+                case LAMBDA_NO_CONTEXT -> lambda.call(invocation.key, action);
+                case WORKER -> worker.call(invocation.key, action);
+            };
+            invocation.events.add(new Returned(value, null));
+        } catch (Throwable t) {
+            invocation.events.add(new Returned(null, t));
+        } finally {
+            FaultyStore.CURRENT.remove();
+        }
+    }
+
+    private static Instruction take(Invocation invocation) {
+        try {
+            Instruction instruction = invocation.instructions.poll(10 * WAIT_SECONDS, TimeUnit.SECONDS);
+            return instruction == null ? Instruction.KILL : instruction;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Instruction.KILL;
+        }
+    }
+
+    // ---------------------------------------------------------------- the test side
+
+    private Object next(Invocation invocation) {
+        try {
+            Object event = invocation.events.poll(WAIT_SECONDS, TimeUnit.SECONDS);
+            if (event == null) {
+                fail(invocation + " neither entered its operation nor returned within " + WAIT_SECONDS + " s");
+            }
+            return event;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    private Returned instruct(Invocation invocation, Instruction instruction) {
+        invocation.instructions.add(instruction);
+        Object event = next(invocation);
+        invocation.state = State.DONE;
+        if (!(event instanceof Returned returned)) {
+            throw fail(invocation + " entered its operation twice");
+        }
+        return returned;
+    }
+
+    private void kill(Invocation invocation, String step) {
+        invocation.killed = true;
+        Returned returned = instruct(invocation, Instruction.KILL);
+        List<Object> log = store.drain();
+        history.add(step + invocation + " -> it dies with its claim held");
+        if (!(returned.error() instanceof Killed)) {
+            fail(invocation + " was killed but its caller got " + describe(returned));
+        }
+        if (!log.isEmpty()) {
+            fail("a killed invocation reached the store: " + log);
+        }
+    }
+
+    private void checkRefusal(Invocation invocation, ModelRecord before, Returned returned, List<Object> log) {
+        Throwable error = returned.error();
+        Instant now = clock.instant();
+        coverage.add(error == null ? "replay" : "refused: " + error.getClass().getSimpleName());
+        if (error == null) {
+            if (before == null || before.status() != RecordStatus.COMPLETED || before.result() == null
+                    || !before.result().equals(returned.value())) {
+                fail(invocation + " replayed " + returned.value() + " but the model holds: "
+                        + (before == null ? "no record" : before));
+            }
+        } else if (error instanceof IdempotencyInProgressException) {
+            if (before == null || before.status() != RecordStatus.IN_PROGRESS || now.isAfter(before.owner.leaseEnd)) {
+                fail(invocation + " was refused as in progress but the model holds: "
+                        + (before == null ? "no record" : before));
+            }
+        } else if (error instanceof IdempotencyResultUnavailableException) {
+            if (before == null || before.status() != RecordStatus.COMPLETED || before.result() != null) {
+                fail(invocation + " got 'result unavailable' but the model holds: "
+                        + (before == null ? "no record" : before));
+            }
+        } else if (error instanceof IdempotencyStoreException) {
+            if (log.stream().noneMatch(e -> e instanceof Injected i && i.by() == invocation
+                    && i.call() == Call.CLAIM)) {
+                fail(invocation + " got a store error although its claim met no fault: " + error);
+            }
+        } else {
+            fail(invocation + "'s caller got " + error);
+        }
+    }
+
+    /** Follows the store through the calls it applied. */
+    private void apply(List<Object> log) {
+        for (Object entry : log) {
+            if (!(entry instanceof Applied applied)) {
+                continue;
+            }
+            Invocation by = applied.by();
+            switch (applied.call()) {
+                case CLAIM -> model.put(by.key, new ModelRecord(RecordStatus.IN_PROGRESS, by, null, null));
+                case COMPLETE -> {
+                    ModelRecord current = model.get(by.key);
+                    if (current != null && current.status() == RecordStatus.COMPLETED && current.owner() == by) {
+                        break; // a retried completion of its own: the store keeps the first
+                    }
+                    StoredResult result = applied.written().result();
+                    String json = result instanceof StoredResult.Inline inline ? inline.json() : null;
+                    if (result instanceof StoredResult.Offloaded || json != null && !json.equals(
+                            "\"" + by.value + "\"")) {
+                        fail(by + " recorded " + result + " instead of its own result " + by.value);
+                    }
+                    model.put(by.key, new ModelRecord(RecordStatus.COMPLETED, by, clock.instant(),
+                            json == null ? null : by.value));
+                }
+                case RELEASE -> {
+                    if (applied.deleted()) {
+                        model.remove(by.key);
+                    }
+                }
+            }
+        }
+    }
+
+    /** The store holds exactly the model's records, with the expiries the protocol promises. */
+    void checkStore() {
+        List<String> violations = store.violations();
+        if (!violations.isEmpty()) {
+            fail(String.join("; ", violations));
+        }
+        for (Map.Entry<String, String> id : ids.entrySet()) {
+            String key = id.getKey();
+            ModelRecord expected = model.get(key);
+            Optional<IdempotencyRecord> stored = backend.read(id.getValue());
+            if (expected == null) {
+                if (stored.isPresent()) {
+                    fail("the store holds " + stored.get() + " for " + key + " where the model has no record");
+                }
+                continue;
+            }
+            if (stored.isEmpty()) {
+                fail("the store lost the record of " + key + ": " + expected);
+            }
+            IdempotencyRecord actual = stored.get();
+            if (actual.status() != expected.status() || !actual.ownerToken().equals(expected.owner().ownerToken)) {
+                fail("the store holds " + actual.status() + " by owner " + actual.ownerToken() + " for " + key
+                        + "; the model: " + expected);
+            }
+            if (actual.status() == RecordStatus.IN_PROGRESS) {
+                Invocation owner = expected.owner();
+                if (!actual.inProgressExpiresAt().equals(owner.leaseEnd)) {
+                    fail("the claim of " + owner + " (" + owner.kind + ") lasts until " + actual.inProgressExpiresAt()
+                            + "; it must last until " + owner.leaseEnd + " (" + leaseRule(owner.kind) + ")");
+                }
+                if (actual.expiresAt().isAfter(actual.inProgressExpiresAt().plus(TTL))
+                        || actual.expiresAt().getEpochSecond() < actual.inProgressExpiresAt().getEpochSecond()) {
+                    fail("the in-progress record of " + key + " expires at " + actual.expiresAt()
+                            + ", outside [its lease " + actual.inProgressExpiresAt() + ", lease + TTL]");
+                }
+            } else {
+                Instant due = expected.completedAt().plus(TTL);
+                if (actual.expiresAt().getEpochSecond() < due.getEpochSecond()) {
+                    fail("the result of " + expected.owner() + ", recorded at " + expected.completedAt()
+                            + ", expires at " + actual.expiresAt() + ": before its TTL from completion (" + due + ")");
+                }
+                StoredResult want = expected.result() == null ? null
+                        : new StoredResult.Inline("\"" + expected.result() + "\"");
+                if (want != null ? !want.equals(actual.result())
+                        : !(actual.result() instanceof StoredResult.Unavailable)) {
+                    fail("the store holds " + actual.result() + " for " + key + "; the model: " + expected);
+                }
+            }
+        }
+    }
+
+    private static String leaseRule(Kind kind) {
+        return switch (kind) {
+            case LAMBDA -> "the invocation's deadline";
+            case LAMBDA_NO_CONTEXT -> "no Context: Lambda's 15-minute maximum";
+            case WORKER -> "the worker's configured lease";
+        };
+    }
+
+    private boolean freeInModel(ModelRecord record) {
+        return record == null || expiredInModel(record, clock.instant())
+                || record.status() == RecordStatus.IN_PROGRESS && clock.instant().isAfter(record.owner().leaseEnd);
+    }
+
+    private static boolean expiredInModel(ModelRecord record, Instant now) {
+        return record.status() == RecordStatus.COMPLETED ? now.isAfter(record.completedAt().plus(TTL))
+                : now.isAfter(record.owner().leaseEnd);
+    }
+
+    private AssertionError fail(String violation) {
+        StringBuilder message = new StringBuilder(violation).append("\n  steps:");
+        for (String step : history) {
+            message.append("\n    ").append(step);
+        }
+        throw new AssertionError(message.toString());
+    }
+
+    private static String describe(Returned returned) {
+        if (returned.error() == null) {
+            return "returns " + returned.value();
+        }
+        Throwable error = returned.error();
+        String name = error.getClass().getSimpleName();
+        if (error instanceof IdempotencyInProgressException inProgress) {
+            return name + " (claim until " + inProgress.claimExpiresAt() + ")";
+        }
+        return error instanceof Killed ? "killed" : name;
+    }
+
+    private static String faults(List<Object> log) {
+        List<String> faults = log.stream().filter(Injected.class::isInstance).map(Injected.class::cast)
+                .map(i -> i.call() + " " + i.fault()).toList();
+        return faults.isEmpty() ? "" : " [injected: " + String.join(", ", faults) + "]";
+    }
+
+    static String minutes(Duration duration) {
+        long seconds = duration.toSeconds();
+        return seconds % 60 == 0 ? seconds / 60 + "m" : seconds + "s";
+    }
+
+    private static String sha256(String text) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                    .digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
