@@ -31,7 +31,7 @@ class RequestKeysTest {
             return super.objectNode();
         }
     }).with(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS, DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
-    private final RequestKeys keys = new RequestKeys("fn#", List.of("body.orderId"), "body", 1024, mapper,
+    private final RequestKeys keys = new RequestKeys("fn", List.of("body.orderId"), "body", 1024, mapper,
             countingReader);
 
     private RequestKeys.Keys derive(Object event) {
