@@ -103,10 +103,36 @@ public final class Idempotency {
      * @return the idempotent handler (thread-safe)
      */
     public <I, O> RequestHandler<I, O> wrap(RequestHandler<I, O> handler, Class<O> outputType) {
+        return wrap(handler, outputType, Execution::result);
+    }
+
+    /**
+     * {@link #wrap(RequestHandler, Class)}, with a hook that sees whether each result was executed now or replayed
+     * and decides the response (see {@link ResponseHook}):
+     *
+     * <pre>{@code
+     * idempotency.wrap(new CreateOrder(), Order.class, execution -> {
+     *     if (execution.replayed()) {
+     *         log.info("replayed the order recorded at " + execution.recordedAt());
+     *     }
+     *     return execution.result();
+     * });
+     * }</pre>
+     *
+     * @param handler    the handler to protect
+     * @param outputType the response type (Jackson-serializable)
+     * @param hook       turns each execution into the response; its return value is not recorded
+     * @param <I>        event type
+     * @param <O>        response type
+     * @return the idempotent handler (thread-safe)
+     */
+    public <I, O> RequestHandler<I, O> wrap(RequestHandler<I, O> handler, Class<O> outputType,
+            ResponseHook<O> hook) {
         Objects.requireNonNull(handler, "handler");
         Objects.requireNonNull(outputType, "outputType");
+        Objects.requireNonNull(hook, "hook");
         return new IdempotentRequestHandler<>(engine, handlerKeys, scope, keyDescription, config.missingKeyPolicy(),
-                codec(outputType), handler);
+                codec(outputType), handler, hook);
     }
 
     /**

@@ -67,6 +67,29 @@ public final class IdempotentOperation<T> {
      * @throws IdempotencyClaimLostException        when the claim was taken over before the result was recorded
      */
     public <E extends Exception> T call(String key, Object payload, Context context, Action<T, E> action) throws E {
+        return execute(key, payload, context, action).result();
+    }
+
+    /**
+     * {@link #call(String, Object, Context, Action)}, telling also whether the result was executed now or replayed
+     * (and when the replayed one was recorded):
+     *
+     * <pre>{@code
+     * Execution<Confirmation> done = fulfil.execute(order.id(), order, context, () -> warehouse.ship(order));
+     * log.info(order.id() + (done.replayed() ? ": duplicate, skipped" : ": shipped"));
+     * }</pre>
+     *
+     * @param key     the caller's key
+     * @param payload what a repeat must match, or {@code null} for no validation
+     * @param context the Lambda context, or {@code null} outside Lambda
+     * @param action  the operation
+     * @param <E>     the operation's checked exception
+     * @return the result and how it was obtained ({@link Execution.Kind#EXECUTED} or {@link Execution.Kind#REPLAYED})
+     * @throws E the action's own exception, unchanged; and the exceptions listed on
+     *           {@link #call(String, Object, Context, Action)}
+     */
+    public <E extends Exception> Execution<T> execute(String key, Object payload, Context context,
+            Action<T, E> action) throws E {
         RequestKeys.Keys derived = keys.fromExplicit(key, payload);
         return engine.execute(scope, derived.recordId(), derived.payloadHash(), context, codec, action::run);
     }

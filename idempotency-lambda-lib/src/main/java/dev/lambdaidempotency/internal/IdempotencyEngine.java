@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import dev.lambdaidempotency.IdempotencyClaimLostException;
+import dev.lambdaidempotency.Execution;
 import dev.lambdaidempotency.IdempotencyConfig;
 import dev.lambdaidempotency.IdempotencyException;
 import dev.lambdaidempotency.IdempotencyInProgressException;
@@ -98,10 +99,10 @@ public final class IdempotencyEngine {
      * @param codec       result (de)serialization
      * @param action      the operation
      * @param <T>         the result type
-     * @return the live or replayed result
+     * @return the live or replayed result, and which it is
      */
-    public <T> T execute(String scope, RecordId recordId, String payloadHash, Context context, Codec<T> codec,
-            Action<T> action) {
+    public <T> Execution<T> execute(String scope, RecordId recordId, String payloadHash, Context context,
+            Codec<T> codec, Action<T> action) {
         return new Invocation<>(scope, recordId, payloadHash, codec).run(context, action);
     }
 
@@ -114,11 +115,11 @@ public final class IdempotencyEngine {
      * @param <T>    the result type
      * @return its result
      */
-    public <T> T executeWithoutKey(String scope, Action<T> action) {
+    public <T> Execution<T> executeWithoutKey(String scope, Action<T> action) {
         LOG.log(System.Logger.Level.WARNING, "no idempotency key in the event for {0}; running without "
                 + "idempotency (missingKeyPolicy=RUN_WITHOUT_IDEMPOTENCY)", scope);
         try {
-            return action.run();
+            return new Execution<>(action.run(), Execution.Kind.EXECUTED_WITHOUT_KEY, null);
         } catch (Throwable t) {
             throw Sneaky.rethrow(t);
         } finally {
@@ -175,7 +176,7 @@ public final class IdempotencyEngine {
             this.codec = codec;
         }
 
-        T run(Context context, Action<T> action) {
+        Execution<T> run(Context context, Action<T> action) {
             TraceSpan span = tracer.start("idempotency");
             try {
                 span.annotate("idempotency_key_prefix", id.keyHashPrefix(12));
@@ -192,7 +193,7 @@ public final class IdempotencyEngine {
             }
         }
 
-        private T protocol(Context context, Action<T> action) {
+        private Execution<T> protocol(Context context, Action<T> action) {
             Instant now = config.clock().instant();
             IdempotencyRecord cached = cache.get(recordId, now);
             if (cached != null) {
@@ -205,7 +206,7 @@ public final class IdempotencyEngine {
             T value = process(claim, action);
             record(claim, value);
             outcome = Outcome.NEW;
-            return value;
+            return new Execution<>(value, Execution.Kind.EXECUTED, null);
         }
 
         // ---------------------------------------------------------------- claim
@@ -400,7 +401,7 @@ public final class IdempotencyEngine {
 
         // ---------------------------------------------------------------- replay (or refuse)
 
-        private T replay(IdempotencyRecord record, boolean fromCache) {
+        private Execution<T> replay(IdempotencyRecord record, boolean fromCache) {
             requireSamePayload(record);
             if (record.status() == RecordStatus.IN_PROGRESS) {
                 outcome = Outcome.IN_PROGRESS;
@@ -415,7 +416,9 @@ public final class IdempotencyEngine {
                     cache.put(record);
                 }
                 outcome = Outcome.REPLAY;
-                return value;
+                // a completed record's expiry runs from its completion (see record)
+                return new Execution<>(value, Execution.Kind.REPLAYED, record.expiresAt().minus(config.recordTtl())
+                        .truncatedTo(java.time.temporal.ChronoUnit.SECONDS)); // stores keep the expiry in seconds
             }
         }
 

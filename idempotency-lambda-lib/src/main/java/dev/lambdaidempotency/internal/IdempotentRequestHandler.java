@@ -4,6 +4,7 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import dev.lambdaidempotency.IdempotencyKeyException;
 import dev.lambdaidempotency.MissingKeyPolicy;
+import dev.lambdaidempotency.ResponseHook;
 
 /**
  * A {@link RequestHandler} that runs its delegate at most once per key.
@@ -19,6 +20,7 @@ public final class IdempotentRequestHandler<I, O> implements RequestHandler<I, O
     private final MissingKeyPolicy missingKeyPolicy;
     private final IdempotencyEngine.Codec<O> codec;
     private final RequestHandler<I, O> delegate;
+    private final ResponseHook<O> hook;
 
     /**
      * @param engine           the shared engine
@@ -28,9 +30,11 @@ public final class IdempotentRequestHandler<I, O> implements RequestHandler<I, O
      * @param missingKeyPolicy what to do without a key
      * @param codec            response (de)serialization
      * @param delegate         the user's handler
+     * @param hook             turns the result into the response
      */
     public IdempotentRequestHandler(IdempotencyEngine engine, RequestKeys keys, String scope, String keyDescription,
-            MissingKeyPolicy missingKeyPolicy, IdempotencyEngine.Codec<O> codec, RequestHandler<I, O> delegate) {
+            MissingKeyPolicy missingKeyPolicy, IdempotencyEngine.Codec<O> codec, RequestHandler<I, O> delegate,
+            ResponseHook<O> hook) {
         this.engine = engine;
         this.keys = keys;
         this.scope = scope;
@@ -38,6 +42,7 @@ public final class IdempotentRequestHandler<I, O> implements RequestHandler<I, O
         this.missingKeyPolicy = missingKeyPolicy;
         this.codec = codec;
         this.delegate = delegate;
+        this.hook = hook;
     }
 
     @Override
@@ -48,10 +53,10 @@ public final class IdempotentRequestHandler<I, O> implements RequestHandler<I, O
                 throw new IdempotencyKeyException(IdempotencyKeyException.Reason.MISSING, "the event has no "
                         + "idempotency key at " + keyDescription, null);
             }
-            return engine.executeWithoutKey(scope, () -> delegate.handleRequest(input, context));
+            return hook.respond(engine.executeWithoutKey(scope, () -> delegate.handleRequest(input, context)));
         }
-        return engine.execute(scope, derived.recordId(), derived.payloadHash(), context, codec,
-                () -> delegate.handleRequest(input, context));
+        return hook.respond(engine.execute(scope, derived.recordId(), derived.payloadHash(), context, codec,
+                () -> delegate.handleRequest(input, context)));
     }
 
     @Override

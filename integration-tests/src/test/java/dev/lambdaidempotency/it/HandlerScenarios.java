@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import com.amazonaws.services.lambda.runtime.RequestHandler;
+import dev.lambdaidempotency.Execution;
 import dev.lambdaidempotency.Idempotency;
 import dev.lambdaidempotency.IdempotencyClaimLostException;
 import dev.lambdaidempotency.IdempotencyConfig;
@@ -99,6 +100,59 @@ abstract class HandlerScenarios {
 
     private RequestHandler<Map<String, Object>, Receipt> wrapped(UnaryOperator<IdempotencyConfig.Builder> settings) {
         return idempotency(settings).wrap(receipts(), Receipt.class);
+    }
+
+    @Test
+    void aResponseHookSeesWhetherEachResultWasExecutedOrReplayedAndWhenItWasRecorded() {
+        List<Execution<Receipt>> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        RequestHandler<Map<String, Object>, Receipt> handler = idempotency(c -> c.keyPath("orderId")
+                .recordTtl(Duration.ofHours(1))).wrap(receipts(), Receipt.class, execution -> {
+                    seen.add(execution);
+                    return execution.replayed() ? new Receipt("replayed", execution.result().run(),
+                            execution.result().amount(), execution.result().lines()) : execution.result();
+                });
+        Instant firstAt = clock.instant();
+        Receipt first = handler.handleRequest(Events.order("o-1"), null);
+        clock.advance(Duration.ofMinutes(7));
+        Receipt repeat = handler.handleRequest(Events.order("o-1"), null);
+
+        assertEquals("o-1", first.orderId());
+        assertEquals("replayed", repeat.orderId(), "the hook decides the response");
+        assertEquals(Execution.Kind.EXECUTED, seen.get(0).kind());
+        assertNull(seen.get(0).recordedAt());
+        assertEquals(Execution.Kind.REPLAYED, seen.get(1).kind());
+        assertEquals(firstAt.truncatedTo(java.time.temporal.ChronoUnit.SECONDS), seen.get(1).recordedAt(),
+                "recorded when the first execution completed, to the second");
+        handler.handleRequest(Events.order("o-1"), null);
+        assertEquals("o-1", seen.get(2).result().orderId(), "what the hook returned was not recorded");
+        assertEquals(1, runs.get());
+    }
+
+    @Test
+    void anOperationTellsExecutedFromReplayed() {
+        IdempotentOperation<Receipt> charge = idempotency(c -> c).operation("charge", Receipt.class);
+        Execution<Receipt> first = charge.execute("k-1", null, null,
+                () -> new Receipt("k-1", runs.incrementAndGet(), BigDecimal.ONE, List.of()));
+        Execution<Receipt> again = charge.execute("k-1", null, null,
+                () -> new Receipt("k-1", runs.incrementAndGet(), BigDecimal.ONE, List.of()));
+        assertEquals(Execution.Kind.EXECUTED, first.kind());
+        assertTrue(again.replayed());
+        assertEquals(first.result(), again.result());
+        assertEquals(1, runs.get());
+    }
+
+    @Test
+    void anEventWithoutAKeyUnderRunWithoutIdempotencyIsMarkedSo() {
+        List<Execution.Kind> kinds = new java.util.concurrent.CopyOnWriteArrayList<>();
+        RequestHandler<Map<String, Object>, Receipt> handler = idempotency(c -> c.keyPath("orderId")
+                .missingKeyPolicy(MissingKeyPolicy.RUN_WITHOUT_IDEMPOTENCY)).wrap(receipts(), Receipt.class,
+                        execution -> {
+                            kinds.add(execution.kind());
+                            return execution.result();
+                        });
+        handler.handleRequest(Map.of("other", 1), null);
+        assertEquals(List.of(Execution.Kind.EXECUTED_WITHOUT_KEY), kinds);
+        assertEquals(0, storedRecords());
     }
 
     @Test
