@@ -143,6 +143,26 @@ class StreamHandlerTest {
     }
 
     @Test
+    void outputsAtTheEdgesOfUtf8AreReplayedByteForByteInTheFormTheirValidityDecides() throws IOException {
+        Map<byte[], String> forms = new java.util.LinkedHashMap<>();
+        forms.put(new byte[] {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF, '{', '}'}, "output_text");   // BOM + JSON
+        forms.put(utf8("\u0000\uD83D\uDE00\uFFFF"), "output_text");                               // NUL, emoji
+        forms.put(new byte[] {(byte) 0xED, (byte) 0xA0, (byte) 0xBD}, "output_base64");             // a surrogate
+        forms.put(new byte[] {(byte) 0xC0, (byte) 0xAF}, "output_base64");                          // overlong '/'
+        forms.put(new byte[] {'o', 'k', (byte) 0xE2, (byte) 0x82}, "output_base64");                // truncated
+        int order = 0;
+        for (Map.Entry<byte[], String> form : forms.entrySet()) {
+            store.clear();
+            RequestStreamHandler handler = writing(keyAt("orderId"), form.getKey());
+            byte[] input = utf8("{\"orderId\":\"o-" + order++ + "\"}");
+            invoke(handler, input);
+            assertTrue(storedJson().startsWith("{\"" + form.getValue() + "\":"), storedJson());
+            assertArrayEquals(form.getKey(), invoke(handler, input));
+        }
+        assertEquals(forms.size(), runs.get());
+    }
+
+    @Test
     void aHandlerThatWritesNothingIsRecordedAndItsRepeatWritesNothing() throws IOException {
         RequestStreamHandler handler = writing(keyAt("orderId"), new byte[0]);
 
