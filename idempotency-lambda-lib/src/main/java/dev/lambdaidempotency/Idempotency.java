@@ -1,6 +1,7 @@
 package dev.lambdaidempotency;
 
 import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
@@ -8,6 +9,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.lambdaidempotency.internal.Environment;
 import dev.lambdaidempotency.internal.IdempotencyEngine;
 import dev.lambdaidempotency.internal.IdempotentRequestHandler;
+import dev.lambdaidempotency.internal.IdempotentStreamHandler;
 import dev.lambdaidempotency.internal.RequestKeys;
 import dev.lambdaidempotency.metrics.EmfMetricsSink;
 import dev.lambdaidempotency.spi.IdempotencyMetricsSink;
@@ -133,6 +135,55 @@ public final class Idempotency {
         Objects.requireNonNull(hook, "hook");
         return new IdempotentRequestHandler<>(engine, handlerKeys, scope, keyDescription, config.missingKeyPolicy(),
                 codec(outputType), handler, hook);
+    }
+
+    /**
+     * Wraps a stream handler so that it runs at most once per idempotency key found in its JSON input (per the
+     * configured key and payload selection, exactly as for {@link #wrap}: headers, paths into a JSON or base64
+     * {@code body}); repeats get the bytes it wrote the first time, byte for byte.
+     *
+     * <pre>{@code
+     * RequestStreamHandler handler = idempotency.wrapStream((input, output, context) -> {
+     *     output.write(render(input.readAllBytes()));
+     * });
+     * }</pre>
+     *
+     * <ul>
+     *   <li>The input is read once, up to 6 MiB (Lambda's request payload limit; a larger input is an
+     *       {@link IdempotencyKeyException} with reason {@code UNREADABLE_EVENT} and nothing runs), and the handler
+     *       gets those bytes. An input that is not JSON is {@code UNREADABLE_EVENT} too, unless the key is the whole
+     *       input (no key path, no payload path inside it): then its key is the SHA-256 of its raw bytes.</li>
+     *   <li>The handler writes into a buffer. Only after the output is recorded is it written to the caller's stream
+     *       (then flushed, not closed); a handler that throws, having written or not, writes nothing to the caller,
+     *       its exception passes through unchanged and its claim is released.</li>
+     *   <li>Any output is recorded, binary or text, including none at all (a repeat then writes nothing): in the
+     *       record as {@code {"output_text":"..."}} when it is UTF-8, else {@code {"output_base64":"..."}}, offloaded
+     *       to the result store above {@link IdempotencyConfig#offloadThresholdBytes()} like any result.</li>
+     * </ul>
+     *
+     * <p>The returned handler throws the same exceptions as {@link #wrap(RequestHandler, Class)}.
+     *
+     * @param handler the handler to protect
+     * @return the idempotent stream handler (thread-safe)
+     */
+    public RequestStreamHandler wrapStream(RequestStreamHandler handler) {
+        return wrapStream(handler, Execution::result);
+    }
+
+    /**
+     * {@link #wrapStream(RequestStreamHandler)}, with a hook that sees the output bytes and whether they were
+     * executed now or replayed, and returns the bytes to write (what it returns is not recorded; {@code null}
+     * writes nothing).
+     *
+     * @param handler the handler to protect
+     * @param hook    turns each execution's output into the bytes written to the caller
+     * @return the idempotent stream handler (thread-safe)
+     */
+    public RequestStreamHandler wrapStream(RequestStreamHandler handler, ResponseHook<byte[]> hook) {
+        Objects.requireNonNull(handler, "handler");
+        Objects.requireNonNull(hook, "hook");
+        return new IdempotentStreamHandler(engine, handlerKeys, scope, keyDescription, config.missingKeyPolicy(),
+                treeReader, config.keyPaths(), config.payloadPath(), handler, hook);
     }
 
     /**
