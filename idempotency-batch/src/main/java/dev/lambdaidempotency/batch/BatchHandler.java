@@ -115,7 +115,7 @@ public final class BatchHandler<E, S, R> implements RequestHandler<E, S> {
                 return execution.replayed()
                         ? new RecordOutcome<>(id, recordKey, Status.DUPLICATE, execution, null, false,
                                 "already processed at " + execution.recordedAt())
-                        : new RecordOutcome<>(id, recordKey, Status.PROCESSED, execution, null, false, "processed");
+                        : new RecordOutcome<>(id, recordKey, Status.PROCESSED, execution, null, false, "new key");
             } catch (IdempotencyInProgressException e) {
                 return failed(id, recordKey, Status.IN_PROGRESS, e, "being processed by another invocation");
             } catch (IdempotencyPayloadMismatchException e) {

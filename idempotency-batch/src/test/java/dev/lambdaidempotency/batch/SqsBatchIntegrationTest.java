@@ -258,7 +258,7 @@ class SqsBatchIntegrationTest {
         assertEquals(1, report.count(PROCESSED));
         assertEquals(1, report.count(DUPLICATE));
         String lines = log.toString(StandardCharsets.UTF_8);
-        assertTrue(lines.contains("record m1: PROCESSED (processed)"), lines);
+        assertTrue(lines.contains("record m1: PROCESSED (new key)"), lines);
         assertTrue(lines.contains("record m2: DUPLICATE (already processed at "), lines);
         assertTrue(lines.contains("record m3: FAILED (processing failed: java.lang.IllegalStateException"), lines);
         assertTrue(lines.contains("record m4: REJECTED (body cannot be read as Order"), lines);
