@@ -36,7 +36,9 @@ public final class BatchHandler<E, S, R> implements RequestHandler<E, S> {
     }
 
     /**
-     * Processes the batch and returns the records Lambda must deliver again.
+     * Processes the batch and returns the records Lambda must deliver again. An exception from the processor fails
+     * its record only; an {@link Error} (and an exception from the outcome listener) fails the invocation, and
+     * Lambda then delivers the whole batch again (what was processed is skipped as duplicates).
      *
      * @param event   the batch ({@code null} or without records: an empty response)
      * @param context the invocation's context, which bounds each record's claim; {@code null} outside Lambda
@@ -129,6 +131,9 @@ public final class BatchHandler<E, S, R> implements RequestHandler<E, S> {
             } catch (IdempotencyException e) {
                 return failed(id, recordKey, Status.FAILED, e, e.getClass().getSimpleName() + ": " + e.getMessage());
             } catch (Exception e) {
+                if (e instanceof InterruptedException) {
+                    Thread.currentThread().interrupt();
+                }
                 return failed(id, recordKey, Status.FAILED, e, "processing failed: " + e);
             }
         }

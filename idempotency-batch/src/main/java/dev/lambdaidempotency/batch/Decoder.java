@@ -1,5 +1,7 @@
 package dev.lambdaidempotency.batch;
 
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -75,9 +77,12 @@ final class Decoder<M, T> {
                     throw new UnreadableRecordException("body is empty or null", null);
                 }
                 return new Decoded<>(mapper.treeToValue(tree, type), tree, tree);
-            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            } catch (JsonProcessingException e) {
+                // not Jackson's message: it may quote the body, and the detail is logged
+                JsonLocation at = e.getLocation();
                 throw new UnreadableRecordException("body cannot be read as " + type.getSimpleName() + ": "
-                        + e.getOriginalMessage(), e);
+                        + e.getClass().getSimpleName() + (at == null ? "" : " at line " + at.getLineNr()
+                                + ", column " + at.getColumnNr()), e);
             }
         }
 

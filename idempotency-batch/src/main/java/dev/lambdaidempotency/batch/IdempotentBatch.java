@@ -19,9 +19,10 @@ import java.util.function.Function;
  * <pre>{@code
  * public class OrderConsumer implements RequestHandler<SQSEvent, SQSBatchResponse> {
  *     private final RequestHandler<SQSEvent, SQSBatchResponse> batch = IdempotentBatch
- *             .sqs(Idempotency.builder().store(DynamoDbIdempotencyStore.create()).build(), Order.class)
- *             .keyedBy(Order::orderId)
- *             .process(Confirmation.class, (order, context) -> warehouse.fulfil(order));
+ *             .sqs(Idempotency.builder().store(DynamoDbIdempotencyStore.builder()
+ *                     .client(DynamoDbClient.create()).build()).build(), Order.class)
+ *             .keyedBy(Order::orderId)            // a producer may send the same order twice
+ *             .process(Confirmation.class, (order, context) -> Warehouse.fulfil(order));
  *
  *     public SQSBatchResponse handleRequest(SQSEvent event, Context context) {
  *         return batch.handleRequest(event, context);
@@ -187,9 +188,10 @@ public final class IdempotentBatch {
         }
 
         /**
-         * Called with every record's outcome, in order, right after the record (also for records not attempted).
-         * An exception from the listener fails the invocation (the whole batch is delivered again; what was
-         * processed is then skipped as duplicates).
+         * Called with every record's outcome, in order, right after the record (also for records not attempted);
+         * replaces an earlier listener. It is called on the invocation's thread and must be thread-safe if the
+         * handler is shared. An exception from the listener fails the invocation (the whole batch is delivered
+         * again; what was processed is then skipped as duplicates).
          *
          * @param outcomeListener the listener
          * @return this builder

@@ -19,7 +19,8 @@ import java.util.Objects;
  *                       {@link Status#REJECTED}, or {@code null}
  * @param reported       whether the record is in the batch response's {@code batchItemFailures}, so that Lambda
  *                       delivers it again (for a stream, only the first failure is reported: the checkpoint)
- * @param detail         a short human-readable explanation, as logged (never the key or the payload)
+ * @param detail         a short human-readable explanation, as logged: the adapter never puts the key or the body
+ *                       in it; for a processor's exception it is that exception's {@code toString()}
  * @param <R>            the result type
  */
 public record RecordOutcome<R>(String itemIdentifier, String key, Status status, Execution<R> execution,

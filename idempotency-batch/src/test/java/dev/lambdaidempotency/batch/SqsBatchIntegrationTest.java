@@ -197,8 +197,9 @@ class SqsBatchIntegrationTest {
                 failures(report.response()));
         assertEquals(List.of(REJECTED, REJECTED, REJECTED, REJECTED, REJECTED, REJECTED, PROCESSED),
                 statuses(report));
-        assertTrue(report.outcomes().get(0).detail().startsWith("body cannot be read as Order"),
-                report.outcomes().get(0).detail());
+        String unreadable = report.outcomes().get(0).detail();
+        assertTrue(unreadable.startsWith("body cannot be read as Order: JsonParseException at line 1"), unreadable);
+        assertTrue(!unreadable.contains("oops"), "the logged detail never quotes the body: " + unreadable);
         assertNull(report.outcomes().get(3).key());
         assertInstanceOf(IdempotencyPayloadMismatchException.class, report.outcomes().get(5).failure());
         assertEquals(List.of("o-1", "o-2"), processed);
