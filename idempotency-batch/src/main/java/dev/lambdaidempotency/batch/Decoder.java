@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.util.Objects;
 
 /**
  * Turns a record into what the processor gets: a JSON body read as a type, or the record itself.
@@ -20,7 +21,7 @@ final class Decoder<M, T> {
     }
 
     static <M, T> Decoder<M, T> json(Class<T> bodyType) {
-        return new Decoder<>(java.util.Objects.requireNonNull(bodyType, "bodyType"));
+        return new Decoder<>(Objects.requireNonNull(bodyType, "bodyType"));
     }
 
     static <M> Decoder<M, M> asIs() {

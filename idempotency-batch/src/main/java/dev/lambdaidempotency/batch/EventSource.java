@@ -9,7 +9,9 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Collectors;
 
 /**
  * What differs between the batch event sources: where the records are, how one is identified in a batch response,
@@ -86,7 +88,7 @@ interface EventSource<E, M, S> {
         @Override
         public SQSBatchResponse response(List<String> failures) {
             return new SQSBatchResponse(failures.stream().map(SQSBatchResponse.BatchItemFailure::new)
-                    .collect(java.util.stream.Collectors.toCollection(java.util.ArrayList::new)));
+                    .collect(Collectors.toCollection(ArrayList::new)));
         }
     }
 
@@ -164,6 +166,6 @@ interface EventSource<E, M, S> {
 
     private static StreamsEventResponse streamsResponse(List<String> failures) {
         return new StreamsEventResponse(failures.stream().map(StreamsEventResponse.BatchItemFailure::new)
-                .collect(java.util.stream.Collectors.toCollection(java.util.ArrayList::new)));
+                .collect(Collectors.toCollection(ArrayList::new)));
     }
 }
