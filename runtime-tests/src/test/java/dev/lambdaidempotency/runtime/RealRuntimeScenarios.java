@@ -327,7 +327,7 @@ abstract class RealRuntimeScenarios {
         assertTrue(response.path("batchItemFailures").isArray(), "an SQS batch response: " + first.body());
         assertEquals(0, response.path("batchItemFailures").size(), "no record is reported failed: " + first.body());
         assertEquals(2, consumer.count(": PROCESSED"), "two orders processed");
-        assertEquals(1, consumer.count(": DUPLICATE_SKIPPED"), "the duplicate in the batch skipped");
+        assertEquals(1, consumer.count(": DUPLICATE"), "the duplicate in the batch skipped");
         note("order-consumer", "first batch " + first.elapsed().toMillis() + " ms");
 
         Map<String, Map<String, AttributeValue>> added = newItems(before);
@@ -339,7 +339,7 @@ abstract class RealRuntimeScenarios {
         assertTrue(events.parse(again.body()).path("batchItemFailures").isArray(), again.body());
         assertEquals(0, events.parse(again.body()).path("batchItemFailures").size(), again.body());
         assertEquals(2, consumer.count(": PROCESSED"), "no order processed twice");
-        assertEquals(4, consumer.count(": DUPLICATE_SKIPPED"));
+        assertEquals(4, consumer.count(": DUPLICATE"));
         assertEquals(added.keySet(), newItems(before).keySet(), "no new records");
         note("order-consumer", "redelivery " + again.elapsed().toMillis() + " ms");
     }
