@@ -147,6 +147,25 @@ final class LambdaRuntime implements AutoCloseable {
         return lines().stream().filter(line -> line.contains(text)).count();
     }
 
+    /**
+     * The lines containing {@code text}, once there are at least {@code atLeast} of them or 10 s have passed: the
+     * function's output reaches us through the emulator's pipe, possibly just after the invocation's response.
+     */
+    long awaitCount(String text, long atLeast) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        long count = count(text);
+        while (count < atLeast && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(20); // waiting for output already written by another process, not for correctness
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            count = count(text);
+        }
+        return count;
+    }
+
     /** The emulator's {@code INIT REPORT} of the first (cold) init, once an invocation has run. */
     OptionalDouble initDurationMs() {
         for (String line : lines()) {
