@@ -12,6 +12,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.lambdaidempotency.dynamodb.DynamoDbIdempotencyStore;
 import dev.lambdaidempotency.examples.orders.OrderConsumerFunction;
 import dev.lambdaidempotency.examples.wiring.FunctionSettings;
+import dev.lambdaidempotency.http.IdempotentHttp;
 import dev.lambdaidempotency.metrics.EmfMetricsSink;
 import dev.lambdaidempotency.s3.S3ResultStore;
 import java.lang.reflect.Modifier;
@@ -192,6 +193,9 @@ class TemplateConsistencyTest {
         String ordersScope = resources.path("IdempotencyDashboard").path("Properties").path("DashboardBody")
                 .path(1).path("Orders").asText();
         assertEquals("${OrderConsumerFunction}@" + OrderConsumerFunction.OPERATION, ordersScope);
+        String paymentScope = resources.path("IdempotencyDashboard").path("Properties").path("DashboardBody")
+                .path(1).path("Payment").asText();
+        assertEquals("${PaymentApiFunction}@" + IdempotentHttp.DEFAULT_OPERATION_NAME, paymentScope);
     }
 
     @Test

@@ -11,6 +11,7 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lambdaidempotency.examples.TestWiring;
+import dev.lambdaidempotency.http.Problem;
 import dev.lambdaidempotency.testkit.InMemoryIdempotencyStore;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;

@@ -1,0 +1,281 @@
+package dev.lambdaidempotency.http;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import com.amazonaws.services.lambda.runtime.events.ApplicationLoadBalancerRequestEvent;
+import com.amazonaws.services.lambda.runtime.events.ApplicationLoadBalancerResponseEvent;
+import dev.lambdaidempotency.Idempotency;
+import dev.lambdaidempotency.IdempotentOperation;
+import dev.lambdaidempotency.http.internal.EventShape;
+import dev.lambdaidempotency.http.internal.Fingerprint;
+import dev.lambdaidempotency.http.internal.HttpIdempotentHandler;
+import dev.lambdaidempotency.http.internal.HttpPolicy;
+import dev.lambdaidempotency.http.internal.KeyHeader;
+import dev.lambdaidempotency.http.internal.StoredResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+
+/**
+ * HTTP handlers made idempotent by the IETF {@code Idempotency-Key} request header ("The Idempotency-Key HTTP
+ * Header Field"), for API Gateway REST APIs, HTTP APIs, Lambda Function URLs and Application Load Balancers:
+ *
+ * <pre>{@code
+ * public class CreateOrderFunction implements RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent> {
+ *     private final RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent> handler =
+ *             IdempotentHttp.builder(Idempotency.builder()
+ *                     .store(DynamoDbIdempotencyStore.builder().client(DynamoDbClient.create()).build()).build())
+ *                     .build()
+ *                     .restApi((request, context) -> new APIGatewayProxyResponseEvent().withStatusCode(201)
+ *                             .withBody(orders.create(request.getBody())));
+ *
+ *     public APIGatewayProxyResponseEvent handleRequest(APIGatewayProxyRequestEvent request, Context context) {
+ *         return handler.handleRequest(request, context);
+ *     }
+ * }
+ * }</pre>
+ *
+ * <p>What a client sees:
+ * <ul>
+ *   <li>the first request with a key runs the handler; its response is recorded when its status is below 400 (and
+ *       for 4xx when {@link Builder#storeClientErrors(boolean)} is on);</li>
+ *   <li>a repeat with the same key and fingerprint gets the recorded status, headers and body (and base64 flag)
+ *       plus {@value #REPLAYED_HEADER}{@code : true}, without running the handler;</li>
+ *   <li>a 5xx response (and a 4xx, by default) or an exception releases the key: a retry runs the handler again;</li>
+ *   <li>errors are RFC 9457 {@code application/problem+json} bodies with the {@link Problem} types: no key 400,
+ *       several different keys 400, a key too long 400, key reused with another fingerprint 422, first request
+ *       still in progress 409 with {@code Retry-After}, store failed or throttled 503 with {@code Retry-After}, the
+ *       handler threw 500 (or what {@link Builder#onException} maps it to). No stack trace reaches a body.</li>
+ * </ul>
+ *
+ * <p>Records live in the given {@link Idempotency}'s store, as an {@link IdempotentOperation} named
+ * {@link Builder#operationName(String) "http"}: the core's key selection settings ({@code keyPaths},
+ * {@code payloadPath}) do not apply; its record TTL, lease, maximum key size, offload and tracing do. This class is
+ * immutable and thread-safe; build it once, at init.
+ */
+public final class IdempotentHttp {
+    /** The default key header. */
+    public static final String DEFAULT_KEY_HEADER = "Idempotency-Key";
+    /** The response header marking a replayed response. */
+    public static final String REPLAYED_HEADER = "Idempotent-Replayed";
+    /** The default operation name, which scopes the records. */
+    public static final String DEFAULT_OPERATION_NAME = "http";
+
+    private static final Pattern TOKEN = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
+
+    private final IdempotentOperation<StoredResponse> operation;
+    private final HttpPolicy policy;
+
+    private IdempotentHttp(Builder builder) {
+        this.operation = builder.idempotency.operation(builder.operationName, StoredResponse.class);
+        List<Mapping<?>> mappings = List.copyOf(builder.mappings);
+        this.policy = new HttpPolicy(new KeyHeader(builder.keyHeader), new Fingerprint(builder.methodAndPath),
+                builder.storeClientErrors, seconds(builder.inProgressRetryAfter),
+                seconds(builder.unavailableRetryAfter), (exception, context) -> map(mappings, exception));
+    }
+
+    /**
+     * Starts configuring the adapter over {@code idempotency}.
+     *
+     * @param idempotency the store, settings and tracing to use
+     * @return a new builder
+     */
+    public static Builder builder(Idempotency idempotency) {
+        return new Builder(Objects.requireNonNull(idempotency, "idempotency"));
+    }
+
+    /**
+     * Wraps an API Gateway REST API (payload format 1.0) handler.
+     *
+     * @param handler the handler to protect
+     * @return the idempotent handler (thread-safe)
+     */
+    public RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent> restApi(
+            RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent> handler) {
+        return new HttpIdempotentHandler<>(EventShape.REST_API, operation, policy, handler);
+    }
+
+    /**
+     * Wraps an API Gateway HTTP API (payload format 2.0) or Lambda Function URL handler.
+     *
+     * @param handler the handler to protect
+     * @return the idempotent handler (thread-safe)
+     */
+    public RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> httpApi(
+            RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> handler) {
+        return new HttpIdempotentHandler<>(EventShape.HTTP_API, operation, policy, handler);
+    }
+
+    /**
+     * Wraps an Application Load Balancer target handler (single- or multi-value headers; the adapter's own responses
+     * follow the request's mode).
+     *
+     * @param handler the handler to protect
+     * @return the idempotent handler (thread-safe)
+     */
+    public RequestHandler<ApplicationLoadBalancerRequestEvent, ApplicationLoadBalancerResponseEvent> alb(
+            RequestHandler<ApplicationLoadBalancerRequestEvent, ApplicationLoadBalancerResponseEvent> handler) {
+        return new HttpIdempotentHandler<>(EventShape.ALB, operation, policy, handler);
+    }
+
+    @Override
+    public String toString() {
+        return "IdempotentHttp[" + operation + ", key header " + policy.keyHeader().name() + "]";
+    }
+
+    private static Problem map(List<Mapping<?>> mappings, Exception exception) {
+        for (Mapping<?> mapping : mappings) {
+            Problem problem = mapping.apply(exception);
+            if (problem != null) {
+                return problem;
+            }
+        }
+        return null;
+    }
+
+    private static long seconds(Duration duration) {
+        long seconds = duration.getSeconds();
+        return duration.getNano() > 0 ? seconds + 1 : seconds;
+    }
+
+    private record Mapping<E extends Exception>(Class<E> type, Function<? super E, Problem> mapping) {
+        Problem apply(Exception exception) {
+            return type.isInstance(exception) ? mapping.apply(type.cast(exception)) : null;
+        }
+    }
+
+    /** Collects the adapter's settings; every one has a default. Not thread-safe. */
+    public static final class Builder {
+        private final Idempotency idempotency;
+        private String keyHeader = DEFAULT_KEY_HEADER;
+        private String operationName = DEFAULT_OPERATION_NAME;
+        private boolean methodAndPath = true;
+        private boolean storeClientErrors;
+        private Duration inProgressRetryAfter = Duration.ofSeconds(1);
+        private Duration unavailableRetryAfter = Duration.ofSeconds(2);
+        private final List<Mapping<?>> mappings = new ArrayList<>();
+
+        private Builder(Idempotency idempotency) {
+            this.idempotency = idempotency;
+        }
+
+        /**
+         * Sets the request header carrying the key (matched case-insensitively).
+         *
+         * @param name an HTTP field name; default {@value IdempotentHttp#DEFAULT_KEY_HEADER}
+         * @return this builder
+         * @throws IllegalArgumentException when {@code name} is not an HTTP token
+         */
+        public Builder keyHeader(String name) {
+            Objects.requireNonNull(name, "name");
+            if (!TOKEN.matcher(name).matches()) {
+                throw new IllegalArgumentException("keyHeader must be an HTTP field name, was \"" + name + "\"");
+            }
+            this.keyHeader = name;
+            return this;
+        }
+
+        /**
+         * Sets the name of the operation the records belong to (see {@link Idempotency#operation}): adapters with
+         * different names over one {@link Idempotency} have separate key spaces.
+         *
+         * @param name 1-140 characters of {@code [A-Za-z0-9._:-]}; default {@value IdempotentHttp#DEFAULT_OPERATION_NAME}
+         * @return this builder
+         */
+        public Builder operationName(String name) {
+            this.operationName = Objects.requireNonNull(name, "name");
+            return this;
+        }
+
+        /**
+         * Sets whether the method and path are part of the request fingerprint, besides the body. With them (the
+         * default), a key reused on another route is a 422 instead of a replay of the other route's response.
+         *
+         * @param include default {@code true}
+         * @return this builder
+         */
+        public Builder fingerprintMethodAndPath(boolean include) {
+            this.methodAndPath = include;
+            return this;
+        }
+
+        /**
+         * Sets whether 4xx responses the handler returns are recorded and replayed (as Stripe does) instead of
+         * releasing the key. Off by default: the fingerprint does not cover headers such as {@code Authorization},
+         * so a recorded 401, 403, 404, 409 or 429 would be replayed even after the client fixed the cause. Turn it
+         * on when a handler's 4xx follows a side effect (a declined charge that was attempted). Exceptions always
+         * release the key, whatever they are mapped to.
+         *
+         * @param store default {@code false}
+         * @return this builder
+         */
+        public Builder storeClientErrors(boolean store) {
+            this.storeClientErrors = store;
+            return this;
+        }
+
+        /**
+         * Sets the {@code Retry-After} of a 409 (a request with this key is in progress).
+         *
+         * @param retryAfter not negative, rounded up to seconds; default 1 s
+         * @return this builder
+         */
+        public Builder inProgressRetryAfter(Duration retryAfter) {
+            this.inProgressRetryAfter = notNegative(retryAfter, "inProgressRetryAfter");
+            return this;
+        }
+
+        /**
+         * Sets the {@code Retry-After} of a 503 (the store failed or throttled).
+         *
+         * @param retryAfter not negative, rounded up to seconds; default 2 s
+         * @return this builder
+         */
+        public Builder unavailableRetryAfter(Duration retryAfter) {
+            this.unavailableRetryAfter = notNegative(retryAfter, "unavailableRetryAfter");
+            return this;
+        }
+
+        /**
+         * Maps the handler's exceptions of {@code type} to a problem response. Mappings are tried in the order
+         * given; an exception no mapping takes (or one whose mapping returns {@code null} or throws) is logged and
+         * answered with a 500 {@link Problem#INTERNAL_ERROR}. The key is released either way, so a corrected
+         * request with the same key runs.
+         *
+         * @param type    the exception type (subtypes included)
+         * @param mapping makes the problem; its {@code detail} is sent to the client
+         * @param <E>     the exception type
+         * @return this builder
+         */
+        public <E extends Exception> Builder onException(Class<E> type, Function<? super E, Problem> mapping) {
+            mappings.add(new Mapping<>(Objects.requireNonNull(type, "type"),
+                    Objects.requireNonNull(mapping, "mapping")));
+            return this;
+        }
+
+        /**
+         * Builds the adapter.
+         *
+         * @return a new, immutable adapter
+         * @throws IllegalArgumentException when the operation name is invalid
+         */
+        public IdempotentHttp build() {
+            return new IdempotentHttp(this);
+        }
+
+        private static Duration notNegative(Duration duration, String name) {
+            Objects.requireNonNull(duration, name);
+            if (duration.isNegative()) {
+                throw new IllegalArgumentException(name + " must not be negative, was " + duration);
+            }
+            return duration;
+        }
+    }
+}
