@@ -21,7 +21,7 @@ import java.util.regex.Pattern;
  * }</pre>
  *
  * @param functionName          scope of every record id; defaults to {@code AWS_LAMBDA_FUNCTION_NAME}
- * @param keyPrefix             optional extra scope (lets one function keep several independent key spaces),
+ * @param keySpace             optional extra scope (lets one function keep several independent key spaces),
  *                              or {@code null}
  * @param keyPaths              where the key is found in the event, tried in order (first present wins); empty
  *                              means the whole event
@@ -37,7 +37,7 @@ import java.util.regex.Pattern;
  * @param offloadThresholdBytes results larger than this go to the result store, when one is configured
  * @param clock                 the time source
  */
-public record IdempotencyConfig(String functionName, String keyPrefix, List<String> keyPaths,
+public record IdempotencyConfig(String functionName, String keySpace, List<String> keyPaths,
         String payloadPath, MissingKeyPolicy missingKeyPolicy, Duration recordTtl, Duration inProgressLease,
         int maxKeyBytes, int localCacheSize, int offloadThresholdBytes, Clock clock) {
 
@@ -65,7 +65,7 @@ public record IdempotencyConfig(String functionName, String keyPrefix, List<Stri
      * Validates and freezes the settings.
      *
      * @param functionName see the record description
-     * @param keyPrefix see the record description
+     * @param keySpace see the record description
      * @param keyPaths see the record description
      * @param payloadPath see the record description
      * @param missingKeyPolicy see the record description
@@ -78,8 +78,8 @@ public record IdempotencyConfig(String functionName, String keyPrefix, List<Stri
      */
     public IdempotencyConfig {
         functionName = requireScopePart("functionName", functionName);
-        if (keyPrefix != null) {
-            keyPrefix = requireScopePart("keyPrefix", keyPrefix);
+        if (keySpace != null) {
+            keySpace = requireScopePart("keySpace", keySpace);
         }
         keyPaths = List.copyOf(Objects.requireNonNull(keyPaths, "keyPaths"));
         keyPaths.forEach(JsonSelector::parse);
@@ -158,7 +158,7 @@ public record IdempotencyConfig(String functionName, String keyPrefix, List<Stri
     /** Collects settings; {@link #build()} validates them. Not thread-safe. */
     public static final class Builder {
         private String functionName;
-        private String keyPrefix;
+        private String keySpace;
         private List<String> keyPaths = List.of();
         private String payloadPath;
         private MissingKeyPolicy missingKeyPolicy = MissingKeyPolicy.REJECT;
@@ -196,11 +196,11 @@ public record IdempotencyConfig(String functionName, String keyPrefix, List<Stri
         /**
          * Adds a user-chosen part to the scope of record ids.
          *
-         * @param keyPrefix 1-140 characters of {@code [A-Za-z0-9._:-]}, or {@code null} for none (default)
+         * @param keySpace 1-140 characters of {@code [A-Za-z0-9._:-]}, or {@code null} for none (default)
          * @return this builder
          */
-        public Builder keyPrefix(String keyPrefix) {
-            this.keyPrefix = keyPrefix;
+        public Builder keySpace(String keySpace) {
+            this.keySpace = keySpace;
             return this;
         }
 
@@ -369,7 +369,7 @@ public record IdempotencyConfig(String functionName, String keyPrefix, List<Stri
          * @throws IllegalArgumentException naming the first invalid setting
          */
         public IdempotencyConfig build() {
-            return new IdempotencyConfig(functionName, keyPrefix, keyPaths, payloadPath, missingKeyPolicy,
+            return new IdempotencyConfig(functionName, keySpace, keyPaths, payloadPath, missingKeyPolicy,
                     recordTtl, inProgressLease, maxKeyBytes, localCacheSize, offloadThresholdBytes, clock);
         }
     }

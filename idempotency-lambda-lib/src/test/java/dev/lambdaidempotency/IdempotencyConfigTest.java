@@ -38,7 +38,7 @@ class IdempotencyConfigTest {
     void defaultsAreTheDocumentedOnes() {
         IdempotencyConfig config = builder().build();
         assertEquals("orders-fn", config.functionName());
-        assertNull(config.keyPrefix());
+        assertNull(config.keySpace());
         assertEquals(List.of(), config.keyPaths());
         assertNull(config.payloadPath());
         assertFalse(config.validatesPayload());
@@ -110,15 +110,15 @@ class IdempotencyConfigTest {
     void scopePartsAllowTheDocumentedCharactersUpTo140() {
         String longest = "a".repeat(140);
         assertEquals(longest, builder().functionName(longest).build().functionName());
-        assertEquals("A-z_0.9:x", builder().keyPrefix("A-z_0.9:x").build().keyPrefix());
+        assertEquals("A-z_0.9:x", builder().keySpace("A-z_0.9:x").build().keySpace());
         assertTrue(rejected(b -> b.functionName("a".repeat(141))).startsWith("functionName must be 1-140"));
     }
 
     @Test
-    void keyPrefixMustBeAScopePart() {
-        assertEquals("keyPrefix must be 1-140 characters of [A-Za-z0-9._:-], was \"v 2\"",
-                rejected(b -> b.keyPrefix("v 2")));
-        assertNull(builder().keyPrefix("v2").keyPrefix(null).build().keyPrefix());
+    void keySpaceMustBeAScopePart() {
+        assertEquals("keySpace must be 1-140 characters of [A-Za-z0-9._:-], was \"v 2\"",
+                rejected(b -> b.keySpace("v 2")));
+        assertNull(builder().keySpace("v2").keySpace(null).build().keySpace());
     }
 
     @Test
@@ -206,7 +206,7 @@ class IdempotencyConfigTest {
     @Test
     void settingsAreKept() {
         Clock fixed = Clock.fixed(Instant.parse("2030-01-01T00:00:00Z"), ZoneOffset.UTC);
-        IdempotencyConfig config = builder().keyPrefix("v2").keyPath("detail.id").payloadPath("detail")
+        IdempotencyConfig config = builder().keySpace("v2").keyPath("detail.id").payloadPath("detail")
                 .missingKeyPolicy(MissingKeyPolicy.RUN_WITHOUT_IDEMPOTENCY).recordTtl(Duration.ofMinutes(7))
                 .inProgressLease(Duration.ofSeconds(30)).maxKeyBytes(64).localCacheSize(10)
                 .offloadThresholdBytes(100).clock(fixed).build();

@@ -83,7 +83,7 @@ class TemplateConsistencyTest {
     void resultsExpireNoSoonerThanTheirRecords() {
         JsonNode rule = resources.path("ResultsBucket").path("Properties").path("LifecycleConfiguration")
                 .path("Rules").path(0);
-        assertEquals(S3ResultStore.DEFAULT_KEY_PREFIX, rule.path("Prefix").asText());
+        assertEquals(S3ResultStore.DEFAULT_OBJECT_KEY_PREFIX, rule.path("Prefix").asText());
         JsonNode settings = template.path("Mappings").path("RecordTtlSettings");
         Set<String> allowed = new HashSet<>();
         template.path("Parameters").path("RecordTtl").path("AllowedValues").forEach(v -> allowed.add(v.asText()));
@@ -133,7 +133,7 @@ class TemplateConsistencyTest {
                         assertEquals("ResultsBucket.Arn", resource, role.getKey() + ": ListBucket on the bucket");
                     } else if (actions.stream().anyMatch(a -> a.startsWith("s3:"))) {
                         assertEquals(Set.of("s3:GetObject", "s3:PutObject"), actions, role.getKey());
-                        assertTrue(resource.endsWith("/" + S3ResultStore.DEFAULT_KEY_PREFIX + "*"), resource);
+                        assertTrue(resource.endsWith("/" + S3ResultStore.DEFAULT_OBJECT_KEY_PREFIX + "*"), resource);
                     }
                 }
             }
@@ -176,7 +176,7 @@ class TemplateConsistencyTest {
                     continue;
                 }
                 assertEquals(EmfMetricsSink.DEFAULT_NAMESPACE, metric.path("Namespace").asText());
-                assertEquals(EmfMetricsSink.FUNCTION_NAME, metric.path("Dimensions").path(0).path("Name").asText());
+                assertEquals(EmfMetricsSink.SCOPE, metric.path("Dimensions").path(0).path("Name").asText());
                 used.add(metric.path("MetricName").asText());
             }
         }

@@ -179,7 +179,7 @@ public final class IdempotencyEngine {
         Execution<T> run(Context context, Action<T> action) {
             TraceSpan span = tracer.start("idempotency");
             try {
-                span.annotate("idempotency_key_prefix", id.keyHashPrefix(12));
+                span.annotate("idempotency_key_hash", id.shortKeyHash(12));
                 span.annotate("idempotency_scope", scope);
                 return protocol(context, action);
             } finally {

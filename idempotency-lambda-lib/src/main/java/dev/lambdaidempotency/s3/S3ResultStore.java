@@ -63,8 +63,8 @@ import software.amazon.awssdk.services.s3.model.ServerSideEncryption;
  * thread-safe.
  */
 public final class S3ResultStore implements ResultStore {
-    /** Default {@link Builder#keyPrefix(String)}. */
-    public static final String DEFAULT_KEY_PREFIX = "idempotency-results/";
+    /** Default {@link Builder#objectKeyPrefix(String)}. */
+    public static final String DEFAULT_OBJECT_KEY_PREFIX = "idempotency-results/";
     /** The media type of every stored result (before content encoding). */
     public static final String CONTENT_TYPE = "application/json";
     /** {@link ResultPointer#contentEncoding()} of compressed objects. */
@@ -84,14 +84,14 @@ public final class S3ResultStore implements ResultStore {
 
     private final S3Client client;
     private final String bucket;
-    private final String keyPrefix;
+    private final String objectKeyPrefix;
     private final boolean compression;
     private final String sseKmsKeyId;
 
     private S3ResultStore(Builder builder, S3Client client, String bucket) {
         this.client = client;
         this.bucket = bucket;
-        this.keyPrefix = builder.keyPrefix;
+        this.objectKeyPrefix = builder.objectKeyPrefix;
         this.compression = builder.compression;
         this.sseKmsKeyId = builder.sseKmsKeyId;
     }
@@ -145,10 +145,10 @@ public final class S3ResultStore implements ResultStore {
     /**
      * The prefix of every object key.
      *
-     * @return the key prefix
+     * @return the object key prefix
      */
-    public String keyPrefix() {
-        return keyPrefix;
+    public String objectKeyPrefix() {
+        return objectKeyPrefix;
     }
 
     /**
@@ -175,7 +175,7 @@ public final class S3ResultStore implements ResultStore {
         }
         boolean gzip = compression && worthCompressing(json, length);
         Upload upload = gzip ? compress(recordId, json, length) : identity(recordId, json, length);
-        String key = ObjectKeys.objectKey(keyPrefix, recordId, upload.sha256Hex, gzip);
+        String key = ObjectKeys.objectKey(objectKeyPrefix, recordId, upload.sha256Hex, gzip);
         PutObjectRequest.Builder request = PutObjectRequest.builder()
                 .bucket(bucket)
                 .key(key)
@@ -445,7 +445,7 @@ public final class S3ResultStore implements ResultStore {
 
     @Override
     public String toString() {
-        return "S3ResultStore[s3://" + bucket + "/" + keyPrefix + ", " + (compression ? GZIP : IDENTITY) + ", "
+        return "S3ResultStore[s3://" + bucket + "/" + objectKeyPrefix + ", " + (compression ? GZIP : IDENTITY) + ", "
                 + (sseKmsKeyId != null ? "SSE-KMS" : "SSE-S3") + "]";
     }
 
@@ -466,7 +466,7 @@ public final class S3ResultStore implements ResultStore {
         private final Environment environment;
         private S3Client client;
         private String bucket;
-        private String keyPrefix = DEFAULT_KEY_PREFIX;
+        private String objectKeyPrefix = DEFAULT_OBJECT_KEY_PREFIX;
         private boolean compression = true;
         private String sseKmsKeyId;
 
@@ -503,16 +503,17 @@ public final class S3ResultStore implements ResultStore {
         /**
          * Sets the prefix of every object key (a lifecycle rule on it should expire old results).
          *
-         * @param keyPrefix default {@value S3ResultStore#DEFAULT_KEY_PREFIX}; may be empty; must not start with {@code /}
+         * @param objectKeyPrefix default {@value S3ResultStore#DEFAULT_OBJECT_KEY_PREFIX}; may be empty; must not
+         *                        start with {@code /}
          * @return this builder
          */
-        public Builder keyPrefix(String keyPrefix) {
-            Objects.requireNonNull(keyPrefix, "keyPrefix");
-            if (keyPrefix.startsWith("/") || keyPrefix.length() > 512) {
-                throw new IllegalArgumentException("keyPrefix must not start with '/' and must be at most 512 "
-                        + "characters, was \"" + keyPrefix + "\"");
+        public Builder objectKeyPrefix(String objectKeyPrefix) {
+            Objects.requireNonNull(objectKeyPrefix, "objectKeyPrefix");
+            if (objectKeyPrefix.startsWith("/") || objectKeyPrefix.length() > 512) {
+                throw new IllegalArgumentException("objectKeyPrefix must not start with '/' and must be at most 512 "
+                        + "characters, was \"" + objectKeyPrefix + "\"");
             }
-            this.keyPrefix = keyPrefix;
+            this.objectKeyPrefix = objectKeyPrefix;
             return this;
         }
 

@@ -127,7 +127,7 @@ class FunctionsIntegrationTest {
         assertFalse(item.containsKey("data"));
         Map<String, AttributeValue> pointer = item.get("result_pointer").m();
         assertEquals(bucket, pointer.get("bucket").s());
-        assertTrue(pointer.get("key").s().startsWith(S3ResultStore.DEFAULT_KEY_PREFIX));
+        assertTrue(pointer.get("key").s().startsWith(S3ResultStore.DEFAULT_OBJECT_KEY_PREFIX));
         long stored = s3.headObject(b -> b.bucket(bucket).key(pointer.get("key").s())).contentLength();
         assertEquals(Long.parseLong(pointer.get("size").n()), stored);
     }
