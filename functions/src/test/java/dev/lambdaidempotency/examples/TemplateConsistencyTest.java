@@ -11,7 +11,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.lambdaidempotency.dynamodb.DynamoDbIdempotencyStore;
 import dev.lambdaidempotency.examples.orders.OrderConsumerFunction;
-import dev.lambdaidempotency.examples.wiring.FunctionSettings;
 import dev.lambdaidempotency.metrics.EmfMetricsSink;
 import dev.lambdaidempotency.s3.S3ResultStore;
 import java.lang.reflect.Modifier;
@@ -95,20 +94,25 @@ class TemplateConsistencyTest {
         }
     }
 
+    private static final String TABLE = "IDEMPOTENCY_TABLE";
+    private static final String BUCKET = "IDEMPOTENCY_BUCKET";
+    private static final String RECORD_TTL_SECONDS = "IDEMPOTENCY_RECORD_TTL_SECONDS";
+
     @Test
     void environmentVariablesAreOnesTheFunctionsRead() {
-        Set<String> known = Set.of(FunctionSettings.TABLE, FunctionSettings.BUCKET, FunctionSettings.S3_PATH_STYLE,
-                FunctionSettings.RECORD_TTL_SECONDS, "JAVA_TOOL_OPTIONS");
+        // the library's variables (README: environment variables) and the JVM's
+        Set<String> known = Set.of(TABLE, BUCKET, "IDEMPOTENCY_S3_PATH_STYLE", RECORD_TTL_SECONDS,
+                "JAVA_TOOL_OPTIONS");
         Set<String> global = fieldNames(template.path("Globals").path("Function").path("Environment")
                 .path("Variables"));
         assertTrue(known.containsAll(global), "unknown global variables: " + global);
-        assertTrue(global.contains(FunctionSettings.TABLE));
-        assertTrue(global.contains(FunctionSettings.RECORD_TTL_SECONDS));
+        assertTrue(global.contains(TABLE));
+        assertTrue(global.contains(RECORD_TTL_SECONDS));
         for (Map.Entry<String, JsonNode> function : resourcesOfType("AWS::Serverless::Function")) {
             Set<String> own = fieldNames(function.getValue().path("Properties").path("Environment")
                     .path("Variables"));
             assertTrue(known.containsAll(own), function.getKey() + ": unknown variables " + own);
-            assertEquals(function.getKey().equals("ReportFunction"), own.contains(FunctionSettings.BUCKET),
+            assertEquals(function.getKey().equals("ReportFunction"), own.contains(BUCKET),
                     function.getKey() + ": only the report generator offloads results");
         }
     }

@@ -20,9 +20,11 @@ import java.util.zip.GZIPOutputStream;
 import java.util.zip.ZipException;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.ResponseInputStream;
+import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.S3ClientBuilder;
 import software.amazon.awssdk.services.s3.model.GetObjectRequest;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
@@ -119,18 +121,26 @@ public final class S3ResultStore implements ResultStore {
 
     /**
      * An S3 client configured from the process environment: region, credentials and endpoint as the SDK's default
-     * builder finds them ({@code AWS_REGION}, the default credentials chain, {@code AWS_ENDPOINT_URL_S3}), plus
-     * path-style addressing when {@code IDEMPOTENCY_S3_PATH_STYLE} is true (S3-compatible servers such as MinIO,
-     * S3Proxy or LocalStack). Build it once, at init time; the caller owns and closes it.
+     * builder finds them ({@code AWS_REGION}, the default credentials chain, {@code AWS_ENDPOINT_URL_S3}), plus the
+     * library's settings for S3-compatible servers such as MinIO, S3Proxy or LocalStack: path-style addressing when
+     * {@code IDEMPOTENCY_S3_PATH_STYLE} is true, uploads without {@code Expect: 100-continue} when
+     * {@code IDEMPOTENCY_S3_EXPECT_CONTINUE} is false. Build it once, at init time; the caller owns and closes it.
      *
      * @return a new client
      */
     public static S3Client defaultClient() {
-        return defaultClient(Environment.system());
+        return configured(S3Client.builder(), Environment.system()).build();
     }
 
-    static S3Client defaultClient(Environment environment) {
-        return S3Client.builder().forcePathStyle(environment.flag(Environment.S3_PATH_STYLE, false)).build();
+    /** Applies the environment's S3 settings to {@code builder}, keeping its own override configuration. */
+    static S3ClientBuilder configured(S3ClientBuilder builder, Environment environment) {
+        builder.forcePathStyle(environment.flag(Environment.S3_PATH_STYLE, false));
+        if (!environment.flag(Environment.S3_EXPECT_CONTINUE, true)) {
+            ClientOverrideConfiguration own = builder.overrideConfiguration();
+            builder.overrideConfiguration((own != null ? own.toBuilder() : ClientOverrideConfiguration.builder())
+                    .addExecutionInterceptor(new ExpectContinueRemover()).build());
+        }
+        return builder;
     }
 
     /**
@@ -465,6 +475,7 @@ public final class S3ResultStore implements ResultStore {
     public static final class Builder {
         private final Environment environment;
         private S3Client client;
+        private S3ClientBuilder clientBuilder;
         private String bucket;
         private String objectKeyPrefix = DEFAULT_OBJECT_KEY_PREFIX;
         private boolean compression = true;
@@ -482,6 +493,28 @@ public final class S3ResultStore implements ResultStore {
          */
         public Builder client(S3Client client) {
             this.client = Objects.requireNonNull(client, "client");
+            this.clientBuilder = null;
+            return this;
+        }
+
+        /**
+         * Builds the client from {@code clientBuilder} after applying the library's environment settings for
+         * S3-compatible servers ({@code IDEMPOTENCY_S3_PATH_STYLE}, {@code IDEMPOTENCY_S3_EXPECT_CONTINUE}; see
+         * {@link S3ResultStore#defaultClient()}), keeping the builder's own HTTP client and interceptors:
+         *
+         * <pre>{@code
+         * S3ResultStore.builder()
+         *     .clientBuilder(S3Client.builder().httpClientBuilder(UrlConnectionHttpClient.builder()))
+         *     .build();
+         * }</pre>
+         *
+         * @param clientBuilder a builder this store builds its client from, at {@link #build()}
+         * @return this builder
+         */
+        public Builder clientBuilder(S3ClientBuilder clientBuilder) {
+            Objects.requireNonNull(clientBuilder, "clientBuilder");
+            this.client = null;
+            this.clientBuilder = clientBuilder;
             return this;
         }
 
@@ -561,7 +594,9 @@ public final class S3ResultStore implements ResultStore {
                 }
                 bucket(name);
             }
-            return new S3ResultStore(this, client != null ? client : defaultClient(environment), name);
+            S3Client s3 = client != null ? client
+                    : configured(clientBuilder != null ? clientBuilder : S3Client.builder(), environment).build();
+            return new S3ResultStore(this, s3, name);
         }
     }
 }

@@ -15,9 +15,10 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
 /**
  * Where the functions' records and results go during a local run, and how the functions are pointed there: the
  * runner sets the SDK's standard system properties ({@code aws.endpointUrlDynamoDb}, {@code aws.endpointUrlS3},
- * {@code aws.region}, {@code aws.accessKeyId}, {@code aws.secretAccessKey}) and the functions' settings
- * ({@code IDEMPOTENCY_TABLE}, ...) before any function class is loaded; the functions' own url-connection clients
- * pick them up exactly as they would pick up the environment variables in Lambda.
+ * {@code aws.region}, {@code aws.accessKeyId}, {@code aws.secretAccessKey}) and the library's settings
+ * ({@code IDEMPOTENCY_TABLE}, ...) as system properties before any function class is loaded; the functions' own
+ * url-connection clients and the library (which reads a system property before the variable of the same name) pick
+ * them up exactly as they would pick up the environment variables in Lambda.
  */
 final class Backends implements AutoCloseable {
     static final String DEFAULT_TABLE = "idempotency-local";
@@ -126,11 +127,14 @@ final class Backends implements AutoCloseable {
         }
     }
 
-    private static void setFunctionSettings(String table, String bucket, boolean pathStyle) {
+    private static void setFunctionSettings(String table, String bucket, boolean s3Compatible) {
         System.setProperty("IDEMPOTENCY_TABLE", table);
         System.setProperty("IDEMPOTENCY_BUCKET", bucket);
-        if (pathStyle) {
+        if (s3Compatible) {
+            // a local S3 server: path-style requests, and uploads without Expect: 100-continue (S3Proxy
+            // intermittently breaks those from the url-connection client)
             System.setProperty("IDEMPOTENCY_S3_PATH_STYLE", "true");
+            System.setProperty("IDEMPOTENCY_S3_EXPECT_CONTINUE", "false");
         }
     }
 
