@@ -127,11 +127,6 @@ public final class IdempotencyEngine {
         }
     }
 
-    /** Items kept in memory by the local cache (for tests and diagnostics). */
-    int cachedRecords() {
-        return cache.size();
-    }
-
     private void emit(InvocationMetrics m) {
         try {
             metrics.record(m);

@@ -153,24 +153,6 @@ public final class S3ResultStore implements ResultStore {
     }
 
     /**
-     * The prefix of every object key.
-     *
-     * @return the object key prefix
-     */
-    public String objectKeyPrefix() {
-        return objectKeyPrefix;
-    }
-
-    /**
-     * Whether results may be stored gzip-compressed (each one is, when a sample shows it at least halves).
-     *
-     * @return true when compression is on
-     */
-    public boolean compression() {
-        return compression;
-    }
-
-    /**
      * Compresses (when enabled), hashes and uploads the result in one {@code PutObject}.
      *
      * @throws IdempotencyStoreException when the stream does not yield {@code length} bytes or S3 refuses or cannot

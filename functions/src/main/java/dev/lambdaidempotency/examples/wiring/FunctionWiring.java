@@ -72,7 +72,7 @@ public record FunctionWiring(IdempotencyStore store, Supplier<ResultStore> resul
         IdempotencyConfig.Builder config = IdempotencyConfig.builder().defaultFunctionName(localName);
         configure.accept(config);
         return Idempotency.builder().store(store).resultStore(resultStore).config(config.build())
-                .tracer(XRayIdempotencyTracer.create(AWSXRay.getGlobalRecorder())).objectMapper(JSON).build();
+                .tracer(XRayIdempotencyTracer.usingGlobalRecorder()).objectMapper(JSON).build();
     }
 
     public static ObjectMapper json() {
