@@ -56,7 +56,7 @@ final class Backends implements AutoCloseable {
         // DynamoDB Local accepts any credentials; S3Proxy checks SigV4 against its own pair
         System.setProperty("aws.accessKeyId", S3Server.ACCESS_KEY);
         System.setProperty("aws.secretAccessKey", S3Server.SECRET_KEY);
-        setFunctionSettings(table, bucket, true);
+        setLibrarySettings(table, bucket, true);
         DynamoDbClient dynamoDb = dynamoDbServer.endpoint().dynamoDbClient();
         S3Client s3 = s3Server.endpoint().s3Client();
         closeables.add(0, dynamoDb);
@@ -73,7 +73,7 @@ final class Backends implements AutoCloseable {
         defaultIfUnset("aws.region", "AWS_REGION", "us-east-1");
         defaultIfUnset("aws.accessKeyId", "AWS_ACCESS_KEY_ID", "test");
         defaultIfUnset("aws.secretAccessKey", "AWS_SECRET_ACCESS_KEY", "test");
-        setFunctionSettings(table, bucket, true);
+        setLibrarySettings(table, bucket, true);
         DynamoDbClient dynamoDb = DynamoDbClient.builder().httpClientBuilder(ApacheHttpClient.builder()).build();
         S3Client s3 = S3Client.builder().httpClientBuilder(ApacheHttpClient.builder()).forcePathStyle(true).build();
         Backends backends = new Backends("endpoint " + endpoint, table, bucket, dynamoDb, s3,
@@ -84,7 +84,7 @@ final class Backends implements AutoCloseable {
 
     /** Real AWS with the default credential and region chains; the table and bucket must exist (a deployed stack). */
     static Backends aws(String table, String bucket) {
-        setFunctionSettings(table, bucket, false);
+        setLibrarySettings(table, bucket, false);
         DynamoDbClient dynamoDb = DynamoDbClient.builder().httpClientBuilder(ApacheHttpClient.builder()).build();
         S3Client s3 = S3Client.builder().httpClientBuilder(ApacheHttpClient.builder()).build();
         return new Backends("AWS (default credential and region chains)", table, bucket, dynamoDb, s3,
@@ -127,7 +127,7 @@ final class Backends implements AutoCloseable {
         }
     }
 
-    private static void setFunctionSettings(String table, String bucket, boolean s3Compatible) {
+    private static void setLibrarySettings(String table, String bucket, boolean s3Compatible) {
         System.setProperty("IDEMPOTENCY_TABLE", table);
         System.setProperty("IDEMPOTENCY_BUCKET", bucket);
         if (s3Compatible) {
