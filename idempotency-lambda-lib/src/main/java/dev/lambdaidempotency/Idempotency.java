@@ -62,8 +62,8 @@ public final class Idempotency {
                 DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
         this.engine = new IdempotencyEngine(config, builder.store, builder.resultStore, builder.tracer,
                 builder.metrics != null ? builder.metrics : defaultMetrics(Environment.system()));
-        this.scope = config.keyPrefix() == null ? config.functionName()
-                : config.functionName() + "#" + config.keyPrefix();
+        this.scope = config.keySpace() == null ? config.functionName()
+                : config.functionName() + "#" + config.keySpace();
         this.handlerKeys = new RequestKeys(scope, config.keyPaths(), config.payloadPath(),
                 config.maxKeyBytes(), mapper, treeReader);
         this.keyDescription = config.keyPaths().isEmpty() ? "$ (the whole event)"
@@ -202,7 +202,7 @@ public final class Idempotency {
             throw new IllegalArgumentException("operation name must be 1-140 characters of [A-Za-z0-9._:-], was \""
                     + name + "\"");
         }
-        // '@' cannot occur in a function name or key prefix, so operation ids never collide with handler ids
+        // '@' cannot occur in a function name or key space, so operation ids never collide with handler ids
         RequestKeys keys = new RequestKeys(scope + "#@" + name, java.util.List.of(), null,
                 config.maxKeyBytes(), mapper, treeReader);
         return new IdempotentOperation<>(engine, keys, scope + "@" + name, codec(resultType));

@@ -20,27 +20,11 @@ import java.util.regex.Pattern;
  *     .build();
  * }</pre>
  *
- * @param functionName          scope of every record id; defaults to {@code AWS_LAMBDA_FUNCTION_NAME}
- * @param keyPrefix             optional extra scope (lets one function keep several independent key spaces),
- *                              or {@code null}
- * @param keyPaths              where the key is found in the event, tried in order (first present wins); empty
- *                              means the whole event
- * @param payloadPath           the part of the event whose hash must match on repeats ({@code ""} for the whole
- *                              event), or {@code null} when payload validation is off
- * @param missingKeyPolicy      what to do with an event that has no key
- * @param recordTtl             how long a completed record replays, measured from its completion (the table's TTL
- *                              attribute); at least {@link #MIN_RECORD_TTL}
- * @param inProgressLease       how long a claim is held when there is no Lambda context to derive it from
- *                              (default: Lambda's 15-minute maximum)
- * @param maxKeyBytes           largest accepted canonical key selected by a path (whole-event keys are exempt)
- * @param localCacheSize        completed records kept in memory per execution environment; 0 turns it off
- * @param offloadThresholdBytes results larger than this go to the result store, when one is configured
- * @param clock                 the time source
+ * <p>Settings are read through accessors named after them; {@link #equals}, {@link #hashCode} and {@link #toString}
+ * cover every setting. A final class rather than a record, so that a new setting is a new builder method and
+ * accessor, never a changed constructor. This class is immutable and thread-safe.
  */
-public record IdempotencyConfig(String functionName, String keyPrefix, List<String> keyPaths,
-        String payloadPath, MissingKeyPolicy missingKeyPolicy, Duration recordTtl, Duration inProgressLease,
-        int maxKeyBytes, int localCacheSize, int offloadThresholdBytes, Clock clock) {
-
+public final class IdempotencyConfig {
     /** Default {@link #recordTtl()}: one hour. */
     public static final Duration DEFAULT_RECORD_TTL = Duration.ofHours(1);
     /**
@@ -61,49 +45,50 @@ public record IdempotencyConfig(String functionName, String keyPrefix, List<Stri
 
     private static final Pattern SCOPE_PART = Pattern.compile("[A-Za-z0-9._:\\-]{1,140}");
 
-    /**
-     * Validates and freezes the settings.
-     *
-     * @param functionName see the record description
-     * @param keyPrefix see the record description
-     * @param keyPaths see the record description
-     * @param payloadPath see the record description
-     * @param missingKeyPolicy see the record description
-     * @param recordTtl see the record description
-     * @param inProgressLease see the record description
-     * @param maxKeyBytes see the record description
-     * @param localCacheSize see the record description
-     * @param offloadThresholdBytes see the record description
-     * @param clock see the record description
-     */
-    public IdempotencyConfig {
-        functionName = requireScopePart("functionName", functionName);
-        if (keyPrefix != null) {
-            keyPrefix = requireScopePart("keyPrefix", keyPrefix);
-        }
-        keyPaths = List.copyOf(Objects.requireNonNull(keyPaths, "keyPaths"));
+    private final String functionName;
+    private final String keySpace;
+    private final List<String> keyPaths;
+    private final String payloadPath;
+    private final MissingKeyPolicy missingKeyPolicy;
+    private final Duration recordTtl;
+    private final Duration inProgressLease;
+    private final int maxKeyBytes;
+    private final int localCacheSize;
+    private final int offloadThresholdBytes;
+    private final Clock clock;
+
+    private IdempotencyConfig(Builder builder) {
+        this.functionName = builder.functionName != null || builder.defaultFunctionName == null
+                ? requireScopePart("functionName", builder.functionName)
+                : requireScopePart("defaultFunctionName", builder.defaultFunctionName);
+        this.keySpace = builder.keySpace == null ? null : requireScopePart("keySpace", builder.keySpace);
+        this.keyPaths = List.copyOf(Objects.requireNonNull(builder.keyPaths, "keyPaths"));
         keyPaths.forEach(JsonSelector::parse);
+        this.payloadPath = builder.payloadPath;
         if (payloadPath != null) {
             JsonSelector.parse(payloadPath);
         }
-        Objects.requireNonNull(missingKeyPolicy, "missingKeyPolicy");
-        requirePositive("recordTtl", recordTtl);
+        this.missingKeyPolicy = Objects.requireNonNull(builder.missingKeyPolicy, "missingKeyPolicy");
+        this.recordTtl = requirePositive("recordTtl", builder.recordTtl);
         if (recordTtl.compareTo(MIN_RECORD_TTL) < 0) {
             throw new IllegalArgumentException("recordTtl must be at least " + MIN_RECORD_TTL + " (the stored expiry "
                     + "has second precision), was " + recordTtl);
         }
-        requirePositive("inProgressLease", inProgressLease);
+        this.inProgressLease = requirePositive("inProgressLease", builder.inProgressLease);
+        this.maxKeyBytes = builder.maxKeyBytes;
         if (maxKeyBytes < 1) {
             throw new IllegalArgumentException("maxKeyBytes must be positive, was " + maxKeyBytes);
         }
+        this.localCacheSize = builder.localCacheSize;
         if (localCacheSize < 0) {
             throw new IllegalArgumentException("localCacheSize must not be negative, was " + localCacheSize);
         }
+        this.offloadThresholdBytes = builder.offloadThresholdBytes;
         if (offloadThresholdBytes < 0) {
             throw new IllegalArgumentException("offloadThresholdBytes must not be negative, was "
                     + offloadThresholdBytes);
         }
-        Objects.requireNonNull(clock, "clock");
+        this.clock = Objects.requireNonNull(builder.clock, "clock");
     }
 
     /**
@@ -128,12 +113,148 @@ public record IdempotencyConfig(String functionName, String keyPrefix, List<Stri
     }
 
     /**
+     * The scope of every record id.
+     *
+     * @return 1-140 characters of {@code [A-Za-z0-9._:-]}; by default {@code AWS_LAMBDA_FUNCTION_NAME}
+     */
+    public String functionName() {
+        return functionName;
+    }
+
+    /**
+     * The optional extra part of the record scope, which lets one function keep several independent key spaces.
+     *
+     * @return the key space, or {@code null} for none
+     */
+    public String keySpace() {
+        return keySpace;
+    }
+
+    /**
+     * Where the key is found in the event, tried in order (the first present wins).
+     *
+     * @return an unmodifiable list; empty means the whole event is the key
+     */
+    public List<String> keyPaths() {
+        return keyPaths;
+    }
+
+    /**
+     * The part of the event whose hash must match on repeats.
+     *
+     * @return the path ({@code ""} for the whole event), or {@code null} when payload validation is off
+     */
+    public String payloadPath() {
+        return payloadPath;
+    }
+
+    /**
+     * What to do with an event that has no key.
+     *
+     * @return the policy
+     */
+    public MissingKeyPolicy missingKeyPolicy() {
+        return missingKeyPolicy;
+    }
+
+    /**
+     * How long a completed record replays, measured from its completion (the table's TTL attribute).
+     *
+     * @return at least {@link #MIN_RECORD_TTL}
+     */
+    public Duration recordTtl() {
+        return recordTtl;
+    }
+
+    /**
+     * How long a claim is held when there is no Lambda context to derive it from.
+     *
+     * @return a positive duration (default: Lambda's 15-minute maximum)
+     */
+    public Duration inProgressLease() {
+        return inProgressLease;
+    }
+
+    /**
+     * The largest accepted canonical key selected by a path (whole-event keys are exempt).
+     *
+     * @return bytes, positive
+     */
+    public int maxKeyBytes() {
+        return maxKeyBytes;
+    }
+
+    /**
+     * How many completed records are kept in memory per execution environment.
+     *
+     * @return 0 when the cache is off
+     */
+    public int localCacheSize() {
+        return localCacheSize;
+    }
+
+    /**
+     * The serialized size above which results go to the result store, when one is configured.
+     *
+     * @return bytes, not negative
+     */
+    public int offloadThresholdBytes() {
+        return offloadThresholdBytes;
+    }
+
+    /**
+     * The time source.
+     *
+     * @return the clock
+     */
+    public Clock clock() {
+        return clock;
+    }
+
+    /**
      * Whether a repeat's payload is compared with the first request's.
      *
      * @return true when payload validation is on
      */
     public boolean validatesPayload() {
         return payloadPath != null;
+    }
+
+    /**
+     * Two configurations are equal when every setting is.
+     *
+     * @param other another object
+     * @return whether it is an equal configuration
+     */
+    @Override
+    public boolean equals(Object other) {
+        return other == this || other instanceof IdempotencyConfig that
+                && functionName.equals(that.functionName) && Objects.equals(keySpace, that.keySpace)
+                && keyPaths.equals(that.keyPaths) && Objects.equals(payloadPath, that.payloadPath)
+                && missingKeyPolicy == that.missingKeyPolicy && recordTtl.equals(that.recordTtl)
+                && inProgressLease.equals(that.inProgressLease) && maxKeyBytes == that.maxKeyBytes
+                && localCacheSize == that.localCacheSize && offloadThresholdBytes == that.offloadThresholdBytes
+                && clock.equals(that.clock);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(functionName, keySpace, keyPaths, payloadPath, missingKeyPolicy, recordTtl,
+                inProgressLease, maxKeyBytes, localCacheSize, offloadThresholdBytes, clock);
+    }
+
+    /**
+     * Every setting, by name.
+     *
+     * @return e.g. {@code IdempotencyConfig[functionName=payments, keySpace=null, keyPaths=[body.orderId], ...]}
+     */
+    @Override
+    public String toString() {
+        return "IdempotencyConfig[functionName=" + functionName + ", keySpace=" + keySpace + ", keyPaths=" + keyPaths
+                + ", payloadPath=" + payloadPath + ", missingKeyPolicy=" + missingKeyPolicy + ", recordTtl="
+                + recordTtl + ", inProgressLease=" + inProgressLease + ", maxKeyBytes=" + maxKeyBytes
+                + ", localCacheSize=" + localCacheSize + ", offloadThresholdBytes=" + offloadThresholdBytes
+                + ", clock=" + clock + "]";
     }
 
     private static String requireScopePart(String name, String value) {
@@ -148,17 +269,19 @@ public record IdempotencyConfig(String functionName, String keyPrefix, List<Stri
         return value;
     }
 
-    private static void requirePositive(String name, Duration value) {
+    private static Duration requirePositive(String name, Duration value) {
         Objects.requireNonNull(value, name);
         if (value.isNegative() || value.isZero()) {
             throw new IllegalArgumentException(name + " must be positive, was " + value);
         }
+        return value;
     }
 
     /** Collects settings; {@link #build()} validates them. Not thread-safe. */
     public static final class Builder {
         private String functionName;
-        private String keyPrefix;
+        private String defaultFunctionName;
+        private String keySpace;
         private List<String> keyPaths = List.of();
         private String payloadPath;
         private MissingKeyPolicy missingKeyPolicy = MissingKeyPolicy.REJECT;
@@ -194,13 +317,26 @@ public record IdempotencyConfig(String functionName, String keyPrefix, List<Stri
         }
 
         /**
-         * Adds a user-chosen part to the scope of record ids.
+         * Sets the scope used when neither {@link #functionName(String)} nor {@code AWS_LAMBDA_FUNCTION_NAME} gives
+         * one: a handler that runs in Lambda keeps its function's name, and the same code runs in a unit test or a
+         * local runner without setting the variable.
          *
-         * @param keyPrefix 1-140 characters of {@code [A-Za-z0-9._:-]}, or {@code null} for none (default)
+         * @param functionName 1-140 characters of {@code [A-Za-z0-9._:-]}, or {@code null} for none (default)
          * @return this builder
          */
-        public Builder keyPrefix(String keyPrefix) {
-            this.keyPrefix = keyPrefix;
+        public Builder defaultFunctionName(String functionName) {
+            this.defaultFunctionName = functionName;
+            return this;
+        }
+
+        /**
+         * Adds a user-chosen part to the scope of record ids.
+         *
+         * @param keySpace 1-140 characters of {@code [A-Za-z0-9._:-]}, or {@code null} for none (default)
+         * @return this builder
+         */
+        public Builder keySpace(String keySpace) {
+            this.keySpace = keySpace;
             return this;
         }
 
@@ -369,8 +505,7 @@ public record IdempotencyConfig(String functionName, String keyPrefix, List<Stri
          * @throws IllegalArgumentException naming the first invalid setting
          */
         public IdempotencyConfig build() {
-            return new IdempotencyConfig(functionName, keyPrefix, keyPaths, payloadPath, missingKeyPolicy,
-                    recordTtl, inProgressLease, maxKeyBytes, localCacheSize, offloadThresholdBytes, clock);
+            return new IdempotencyConfig(this);
         }
     }
 }

@@ -12,7 +12,7 @@ import dev.lambdaidempotency.internal.RequestKeys;
  * Receipt receipt = charge.call("order-" + order.id(), order, context, () -> payments.charge(order));
  * }</pre>
  *
- * <p>Records are scoped by function name, the configured key prefix and the operation name, so operations never
+ * <p>Records are scoped by function name, the configured key space and the operation name, so operations never
  * collide with each other or with wrapped handlers. This class is immutable and thread-safe.
  *
  * @param <T> the result type, serialized with Jackson for replay

@@ -2,6 +2,7 @@ package dev.lambdaidempotency;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -11,7 +12,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -38,7 +38,7 @@ class IdempotencyConfigTest {
     void defaultsAreTheDocumentedOnes() {
         IdempotencyConfig config = builder().build();
         assertEquals("orders-fn", config.functionName());
-        assertNull(config.keyPrefix());
+        assertNull(config.keySpace());
         assertEquals(List.of(), config.keyPaths());
         assertNull(config.payloadPath());
         assertFalse(config.validatesPayload());
@@ -110,15 +110,15 @@ class IdempotencyConfigTest {
     void scopePartsAllowTheDocumentedCharactersUpTo140() {
         String longest = "a".repeat(140);
         assertEquals(longest, builder().functionName(longest).build().functionName());
-        assertEquals("A-z_0.9:x", builder().keyPrefix("A-z_0.9:x").build().keyPrefix());
+        assertEquals("A-z_0.9:x", builder().keySpace("A-z_0.9:x").build().keySpace());
         assertTrue(rejected(b -> b.functionName("a".repeat(141))).startsWith("functionName must be 1-140"));
     }
 
     @Test
-    void keyPrefixMustBeAScopePart() {
-        assertEquals("keyPrefix must be 1-140 characters of [A-Za-z0-9._:-], was \"v 2\"",
-                rejected(b -> b.keyPrefix("v 2")));
-        assertNull(builder().keyPrefix("v2").keyPrefix(null).build().keyPrefix());
+    void keySpaceMustBeAScopePart() {
+        assertEquals("keySpace must be 1-140 characters of [A-Za-z0-9._:-], was \"v 2\"",
+                rejected(b -> b.keySpace("v 2")));
+        assertNull(builder().keySpace("v2").keySpace(null).build().keySpace());
     }
 
     @Test
@@ -206,29 +206,47 @@ class IdempotencyConfigTest {
     @Test
     void settingsAreKept() {
         Clock fixed = Clock.fixed(Instant.parse("2030-01-01T00:00:00Z"), ZoneOffset.UTC);
-        IdempotencyConfig config = builder().keyPrefix("v2").keyPath("detail.id").payloadPath("detail")
+        IdempotencyConfig config = builder().keySpace("v2").keyPath("detail.id").payloadPath("detail")
                 .missingKeyPolicy(MissingKeyPolicy.RUN_WITHOUT_IDEMPOTENCY).recordTtl(Duration.ofMinutes(7))
                 .inProgressLease(Duration.ofSeconds(30)).maxKeyBytes(64).localCacheSize(10)
                 .offloadThresholdBytes(100).clock(fixed).build();
-        assertEquals(new IdempotencyConfig("orders-fn", "v2", List.of("detail.id"), "detail",
-                MissingKeyPolicy.RUN_WITHOUT_IDEMPOTENCY, Duration.ofMinutes(7), Duration.ofSeconds(30), 64, 10, 100,
-                fixed), config);
+        IdempotencyConfig same = builder().keySpace("v2").keyPath("detail.id").payloadPath("detail")
+                .missingKeyPolicy(MissingKeyPolicy.RUN_WITHOUT_IDEMPOTENCY).recordTtl(Duration.ofMinutes(7))
+                .inProgressLease(Duration.ofSeconds(30)).maxKeyBytes(64).localCacheSize(10)
+                .offloadThresholdBytes(100).clock(fixed).build();
+        assertEquals(same, config);
+        assertEquals(same.hashCode(), config.hashCode());
+        assertNotEquals(config, builder().keySpace("v3").keyPath("detail.id").payloadPath("detail")
+                .missingKeyPolicy(MissingKeyPolicy.RUN_WITHOUT_IDEMPOTENCY).recordTtl(Duration.ofMinutes(7))
+                .inProgressLease(Duration.ofSeconds(30)).maxKeyBytes(64).localCacheSize(10)
+                .offloadThresholdBytes(100).clock(fixed).build());
+        assertEquals("IdempotencyConfig[functionName=orders-fn, keySpace=v2, keyPaths=[detail.id], payloadPath=detail, "
+                + "missingKeyPolicy=RUN_WITHOUT_IDEMPOTENCY, recordTtl=PT7M, inProgressLease=PT30S, maxKeyBytes=64, "
+                + "localCacheSize=10, offloadThresholdBytes=100, clock=" + fixed + "]", config.toString());
         assertSame(fixed, config.clock());
     }
 
     @Test
-    void theRecordIsImmutableAndValidatesWhenBuiltDirectly() {
-        List<String> paths = new ArrayList<>(List.of("a"));
-        IdempotencyConfig config = new IdempotencyConfig("fn", null, paths, null, MissingKeyPolicy.REJECT,
-                Duration.ofHours(1), Duration.ofMinutes(5), 1024, 0, 0, Clock.systemUTC());
-        paths.add("b");
+    void theConfigurationIsImmutable() {
+        IdempotencyConfig config = builder().keyPath("a").build();
         assertEquals(List.of("a"), config.keyPaths());
         assertThrows(UnsupportedOperationException.class, () -> config.keyPaths().add("c"));
-        assertEquals("malformed path \"a.\": empty field name", assertThrows(IllegalArgumentException.class,
-                () -> new IdempotencyConfig("fn", null, List.of("a."), null, MissingKeyPolicy.REJECT,
-                        Duration.ofHours(1), Duration.ofMinutes(5), 1024, 0, 0, Clock.systemUTC())).getMessage());
-        assertEquals("keyPaths", assertThrows(NullPointerException.class,
-                () -> new IdempotencyConfig("fn", null, null, null, MissingKeyPolicy.REJECT, Duration.ofHours(1),
-                        Duration.ofMinutes(5), 1024, 0, 0, Clock.systemUTC())).getMessage());
+    }
+
+    @Test
+    void noPublicConstructor() {
+        assertEquals(0, IdempotencyConfig.class.getConstructors().length, "built only through the builder");
+    }
+
+    @Test
+    void defaultFunctionNameAppliesOnlyWithoutTheVariableOrAnExplicitName() {
+        assertEquals("local", IdempotencyConfig.builder(Map.of()).defaultFunctionName("local").build()
+                .functionName());
+        assertEquals("orders-fn", builder().defaultFunctionName("local").build().functionName());
+        assertEquals("set", IdempotencyConfig.builder(Map.of()).functionName("set").defaultFunctionName("local")
+                .build().functionName());
+        assertEquals("defaultFunctionName must be 1-140 characters of [A-Za-z0-9._:-], was \"a b\"",
+                assertThrows(IllegalArgumentException.class, () -> IdempotencyConfig.builder(Map.of())
+                        .defaultFunctionName("a b").build()).getMessage());
     }
 }

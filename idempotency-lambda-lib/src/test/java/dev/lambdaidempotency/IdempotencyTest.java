@@ -134,7 +134,7 @@ class IdempotencyTest {
     @Test
     void describesItsScope() {
         assertEquals("Idempotency[fn]", idempotency(c -> c).toString());
-        assertEquals("Idempotency[fn#v2]", idempotency(c -> c.keyPrefix("v2")).toString());
+        assertEquals("Idempotency[fn#v2]", idempotency(c -> c.keySpace("v2")).toString());
         assertEquals("fn", idempotency(c -> c).config().functionName());
     }
 
@@ -142,7 +142,7 @@ class IdempotencyTest {
     void theRecordIdIsTheScopeAndTheSha256OfTheCanonicalKey() throws Exception {
         assertEquals("fn#" + sha256("\"o-1\""), claimFor(c -> c.keyPath("orderId"),
                 Map.of("orderId", "o-1")).id());
-        assertEquals("fn#v2#" + sha256("\"o-1\""), claimFor(c -> c.keyPath("orderId").keyPrefix("v2"),
+        assertEquals("fn#v2#" + sha256("\"o-1\""), claimFor(c -> c.keyPath("orderId").keySpace("v2"),
                 Map.of("orderId", "o-1")).id());
         assertEquals("fn#" + sha256("{\"a\":1,\"b\":[true]}"), claimFor(c -> c, Map.of("b", new boolean[] {true},
                 "a", 1.0)).id(), "whole event");

@@ -74,8 +74,8 @@ class RecordIdPinningTest {
     void handlerIdsAreUnchanged() {
         assertEquals("payments#" + O1, handlerClaim(c -> c.keyPath("orderId"), Map.of("orderId", "o-1")).id(),
                 "a string key");
-        assertEquals("payments#v2#" + O1, handlerClaim(c -> c.keyPath("orderId").keyPrefix("v2"),
-                Map.of("orderId", "o-1")).id(), "with a key prefix");
+        assertEquals("payments#v2#" + O1, handlerClaim(c -> c.keyPath("orderId").keySpace("v2"),
+                Map.of("orderId", "o-1")).id(), "with a key space");
         assertEquals("payments#73475cb40a568e8da8a045ced110137e159f890ac4da883b6b17dc651b3a8049",
                 handlerClaim(c -> c.keyPath("orderId"), Map.of("orderId", 42)).id(), "a number key");
         assertEquals("payments#73475cb40a568e8da8a045ced110137e159f890ac4da883b6b17dc651b3a8049",
@@ -123,7 +123,7 @@ class RecordIdPinningTest {
         IdempotencyRecord claim = operationClaim(c -> c, "o-1", null);
         assertEquals("payments#@charge#" + O1, claim.id());
         assertEquals(null, claim.payloadHash());
-        claim = operationClaim(c -> c.keyPrefix("eu"), "o-1", Map.of("amount", 10));
+        claim = operationClaim(c -> c.keySpace("eu"), "o-1", Map.of("amount", 10));
         assertEquals("payments#eu#@charge#" + O1, claim.id());
         assertEquals("a8b88b82fe90a16048eb8851fe382405395cd395dafaa7ca9be90ec00f82a72b", claim.payloadHash());
     }

@@ -11,7 +11,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.lambdaidempotency.dynamodb.DynamoDbIdempotencyStore;
 import dev.lambdaidempotency.examples.orders.OrderConsumerFunction;
-import dev.lambdaidempotency.examples.wiring.FunctionSettings;
 import dev.lambdaidempotency.http.IdempotentHttp;
 import dev.lambdaidempotency.metrics.EmfMetricsSink;
 import dev.lambdaidempotency.s3.S3ResultStore;
@@ -84,7 +83,7 @@ class TemplateConsistencyTest {
     void resultsExpireNoSoonerThanTheirRecords() {
         JsonNode rule = resources.path("ResultsBucket").path("Properties").path("LifecycleConfiguration")
                 .path("Rules").path(0);
-        assertEquals(S3ResultStore.DEFAULT_KEY_PREFIX, rule.path("Prefix").asText());
+        assertEquals(S3ResultStore.DEFAULT_OBJECT_KEY_PREFIX, rule.path("Prefix").asText());
         JsonNode settings = template.path("Mappings").path("RecordTtlSettings");
         Set<String> allowed = new HashSet<>();
         template.path("Parameters").path("RecordTtl").path("AllowedValues").forEach(v -> allowed.add(v.asText()));
@@ -96,20 +95,25 @@ class TemplateConsistencyTest {
         }
     }
 
+    private static final String TABLE = "IDEMPOTENCY_TABLE";
+    private static final String BUCKET = "IDEMPOTENCY_BUCKET";
+    private static final String RECORD_TTL_SECONDS = "IDEMPOTENCY_RECORD_TTL_SECONDS";
+
     @Test
     void environmentVariablesAreOnesTheFunctionsRead() {
-        Set<String> known = Set.of(FunctionSettings.TABLE, FunctionSettings.BUCKET, FunctionSettings.S3_PATH_STYLE,
-                FunctionSettings.RECORD_TTL_SECONDS, "JAVA_TOOL_OPTIONS");
+        // the library's variables (README: environment variables) and the JVM's
+        Set<String> known = Set.of(TABLE, BUCKET, "IDEMPOTENCY_S3_PATH_STYLE", RECORD_TTL_SECONDS,
+                "JAVA_TOOL_OPTIONS");
         Set<String> global = fieldNames(template.path("Globals").path("Function").path("Environment")
                 .path("Variables"));
         assertTrue(known.containsAll(global), "unknown global variables: " + global);
-        assertTrue(global.contains(FunctionSettings.TABLE));
-        assertTrue(global.contains(FunctionSettings.RECORD_TTL_SECONDS));
+        assertTrue(global.contains(TABLE));
+        assertTrue(global.contains(RECORD_TTL_SECONDS));
         for (Map.Entry<String, JsonNode> function : resourcesOfType("AWS::Serverless::Function")) {
             Set<String> own = fieldNames(function.getValue().path("Properties").path("Environment")
                     .path("Variables"));
             assertTrue(known.containsAll(own), function.getKey() + ": unknown variables " + own);
-            assertEquals(function.getKey().equals("ReportFunction"), own.contains(FunctionSettings.BUCKET),
+            assertEquals(function.getKey().equals("ReportFunction"), own.contains(BUCKET),
                     function.getKey() + ": only the report generator offloads results");
         }
     }
@@ -134,7 +138,7 @@ class TemplateConsistencyTest {
                         assertEquals("ResultsBucket.Arn", resource, role.getKey() + ": ListBucket on the bucket");
                     } else if (actions.stream().anyMatch(a -> a.startsWith("s3:"))) {
                         assertEquals(Set.of("s3:GetObject", "s3:PutObject"), actions, role.getKey());
-                        assertTrue(resource.endsWith("/" + S3ResultStore.DEFAULT_KEY_PREFIX + "*"), resource);
+                        assertTrue(resource.endsWith("/" + S3ResultStore.DEFAULT_OBJECT_KEY_PREFIX + "*"), resource);
                     }
                 }
             }
@@ -177,7 +181,7 @@ class TemplateConsistencyTest {
                     continue;
                 }
                 assertEquals(EmfMetricsSink.DEFAULT_NAMESPACE, metric.path("Namespace").asText());
-                assertEquals(EmfMetricsSink.FUNCTION_NAME, metric.path("Dimensions").path(0).path("Name").asText());
+                assertEquals(EmfMetricsSink.SCOPE, metric.path("Dimensions").path(0).path("Name").asText());
                 used.add(metric.path("MetricName").asText());
             }
         }

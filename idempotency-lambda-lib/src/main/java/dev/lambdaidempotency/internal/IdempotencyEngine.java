@@ -127,11 +127,6 @@ public final class IdempotencyEngine {
         }
     }
 
-    /** Items kept in memory by the local cache (for tests and diagnostics). */
-    int cachedRecords() {
-        return cache.size();
-    }
-
     private void emit(InvocationMetrics m) {
         try {
             metrics.record(m);
@@ -179,7 +174,7 @@ public final class IdempotencyEngine {
         Execution<T> run(Context context, Action<T> action) {
             TraceSpan span = tracer.start("idempotency");
             try {
-                span.annotate("idempotency_key_prefix", id.keyHashPrefix(12));
+                span.annotate("idempotency_key_hash", id.shortKeyHash(12));
                 span.annotate("idempotency_scope", scope);
                 return protocol(context, action);
             } finally {

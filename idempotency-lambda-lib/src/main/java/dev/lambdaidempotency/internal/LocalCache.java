@@ -15,10 +15,6 @@ final class LocalCache {
         this.entries = new LinkedHashMap<>(16, 0.75f, true);
     }
 
-    boolean enabled() {
-        return capacity > 0;
-    }
-
     IdempotencyRecord get(String id, Instant now) {
         if (capacity == 0) {
             return null;
@@ -44,12 +40,6 @@ final class LocalCache {
                 eldest.next();
                 eldest.remove();
             }
-        }
-    }
-
-    int size() {
-        synchronized (entries) {
-            return entries.size();
         }
     }
 }

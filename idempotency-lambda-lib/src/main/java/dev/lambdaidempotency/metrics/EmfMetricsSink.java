@@ -20,11 +20,11 @@ import java.util.regex.Pattern;
  *
  * <pre>{@code
  * {"_aws":{"Timestamp":1767225600000,"CloudWatchMetrics":[{"Namespace":"LambdaIdempotency",
- *   "Dimensions":[["FunctionName"]],"Metrics":[{"Name":"Executions","Unit":"Count"}, ...]}]},
- *  "FunctionName":"payments","Outcome":"new","Executions":1,"Replays":0, ...}
+ *   "Dimensions":[["Scope"]],"Metrics":[{"Name":"Executions","Unit":"Count"}, ...]}]},
+ *  "Scope":"payments","Outcome":"new","Executions":1,"Replays":0, ...}
  * }</pre>
  *
- * <p>Metrics (dimension {@code FunctionName} = the invocation's scope: the function name, plus key prefix and
+ * <p>Metrics (dimension {@code Scope}: the invocation's record scope, the function name plus key space and
  * operation name when configured; bounded, never a key):
  * <table>
  * <caption>EMF metrics</caption>
@@ -55,8 +55,8 @@ import java.util.regex.Pattern;
 public final class EmfMetricsSink implements IdempotencyMetricsSink {
     /** Default namespace. */
     public static final String DEFAULT_NAMESPACE = "LambdaIdempotency";
-    /** The one dimension. */
-    public static final String FUNCTION_NAME = "FunctionName";
+    /** The one dimension: the record scope (function name, plus key space and operation when set). */
+    public static final String SCOPE = "Scope";
     /** The non-dimension property holding the outcome. */
     public static final String OUTCOME = "Outcome";
     /** Metric: first executions recorded. */
@@ -170,7 +170,7 @@ public final class EmfMetricsSink implements IdempotencyMetricsSink {
             json.writeStringField("Namespace", namespace);
             json.writeArrayFieldStart("Dimensions");
             json.writeStartArray();
-            json.writeString(FUNCTION_NAME);
+            json.writeString(SCOPE);
             json.writeEndArray();
             json.writeEndArray();
             json.writeArrayFieldStart("Metrics");
@@ -184,7 +184,7 @@ public final class EmfMetricsSink implements IdempotencyMetricsSink {
             json.writeEndObject();
             json.writeEndArray();
             json.writeEndObject();
-            json.writeStringField(FUNCTION_NAME, metrics.operation());
+            json.writeStringField(SCOPE, metrics.scope());
             json.writeStringField(OUTCOME, outcome.name().toLowerCase(Locale.ROOT));
             for (Value value : values) {
                 json.writeFieldName(value.name());

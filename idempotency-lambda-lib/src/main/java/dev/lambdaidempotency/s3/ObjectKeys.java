@@ -13,7 +13,7 @@ import java.util.Optional;
  * {@code <prefix><scope as path>/<64-hex key hash>-<16 hex of the content SHA-256>.json[.gz]}, e.g.
  * {@code idempotency-results/payments/3f9a…c2-9b1e44d0a7f3c615.json.gz}.
  *
- * <p>The scope (function name, key prefix, operation) becomes path segments: {@code #} turns into {@code /},
+ * <p>The scope (function name, key space, operation) becomes path segments: {@code #} turns into {@code /},
  * {@code [A-Za-z0-9._@-]} are kept and any other byte is written as {@code !} and two hex digits, so distinct scopes
  * never share a name. The content suffix means that two owners of the same record (a lapsed claim still running next
  * to the one that took it over) never overwrite each other's object: each pointer keeps naming the bytes it was

@@ -20,9 +20,11 @@ import java.util.zip.GZIPOutputStream;
 import java.util.zip.ZipException;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.ResponseInputStream;
+import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.S3ClientBuilder;
 import software.amazon.awssdk.services.s3.model.GetObjectRequest;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
@@ -63,8 +65,8 @@ import software.amazon.awssdk.services.s3.model.ServerSideEncryption;
  * thread-safe.
  */
 public final class S3ResultStore implements ResultStore {
-    /** Default {@link Builder#keyPrefix(String)}. */
-    public static final String DEFAULT_KEY_PREFIX = "idempotency-results/";
+    /** Default {@link Builder#objectKeyPrefix(String)}. */
+    public static final String DEFAULT_OBJECT_KEY_PREFIX = "idempotency-results/";
     /** The media type of every stored result (before content encoding). */
     public static final String CONTENT_TYPE = "application/json";
     /** {@link ResultPointer#contentEncoding()} of compressed objects. */
@@ -84,14 +86,14 @@ public final class S3ResultStore implements ResultStore {
 
     private final S3Client client;
     private final String bucket;
-    private final String keyPrefix;
+    private final String objectKeyPrefix;
     private final boolean compression;
     private final String sseKmsKeyId;
 
     private S3ResultStore(Builder builder, S3Client client, String bucket) {
         this.client = client;
         this.bucket = bucket;
-        this.keyPrefix = builder.keyPrefix;
+        this.objectKeyPrefix = builder.objectKeyPrefix;
         this.compression = builder.compression;
         this.sseKmsKeyId = builder.sseKmsKeyId;
     }
@@ -119,18 +121,26 @@ public final class S3ResultStore implements ResultStore {
 
     /**
      * An S3 client configured from the process environment: region, credentials and endpoint as the SDK's default
-     * builder finds them ({@code AWS_REGION}, the default credentials chain, {@code AWS_ENDPOINT_URL_S3}), plus
-     * path-style addressing when {@code IDEMPOTENCY_S3_PATH_STYLE} is true (S3-compatible servers such as MinIO,
-     * S3Proxy or LocalStack). Build it once, at init time; the caller owns and closes it.
+     * builder finds them ({@code AWS_REGION}, the default credentials chain, {@code AWS_ENDPOINT_URL_S3}), plus the
+     * library's settings for S3-compatible servers such as MinIO, S3Proxy or LocalStack: path-style addressing when
+     * {@code IDEMPOTENCY_S3_PATH_STYLE} is true, uploads without {@code Expect: 100-continue} when
+     * {@code IDEMPOTENCY_S3_EXPECT_CONTINUE} is false. Build it once, at init time; the caller owns and closes it.
      *
      * @return a new client
      */
     public static S3Client defaultClient() {
-        return defaultClient(Environment.system());
+        return configured(S3Client.builder(), Environment.system()).build();
     }
 
-    static S3Client defaultClient(Environment environment) {
-        return S3Client.builder().forcePathStyle(environment.flag(Environment.S3_PATH_STYLE, false)).build();
+    /** Applies the environment's S3 settings to {@code builder}, keeping its own override configuration. */
+    static S3ClientBuilder configured(S3ClientBuilder builder, Environment environment) {
+        builder.forcePathStyle(environment.flag(Environment.S3_PATH_STYLE, false));
+        if (!environment.flag(Environment.S3_EXPECT_CONTINUE, true)) {
+            ClientOverrideConfiguration own = builder.overrideConfiguration();
+            builder.overrideConfiguration((own != null ? own.toBuilder() : ClientOverrideConfiguration.builder())
+                    .addExecutionInterceptor(new ExpectContinueRemover()).build());
+        }
+        return builder;
     }
 
     /**
@@ -140,24 +150,6 @@ public final class S3ResultStore implements ResultStore {
      */
     public String bucket() {
         return bucket;
-    }
-
-    /**
-     * The prefix of every object key.
-     *
-     * @return the key prefix
-     */
-    public String keyPrefix() {
-        return keyPrefix;
-    }
-
-    /**
-     * Whether results may be stored gzip-compressed (each one is, when a sample shows it at least halves).
-     *
-     * @return true when compression is on
-     */
-    public boolean compression() {
-        return compression;
     }
 
     /**
@@ -175,7 +167,7 @@ public final class S3ResultStore implements ResultStore {
         }
         boolean gzip = compression && worthCompressing(json, length);
         Upload upload = gzip ? compress(recordId, json, length) : identity(recordId, json, length);
-        String key = ObjectKeys.objectKey(keyPrefix, recordId, upload.sha256Hex, gzip);
+        String key = ObjectKeys.objectKey(objectKeyPrefix, recordId, upload.sha256Hex, gzip);
         PutObjectRequest.Builder request = PutObjectRequest.builder()
                 .bucket(bucket)
                 .key(key)
@@ -445,7 +437,7 @@ public final class S3ResultStore implements ResultStore {
 
     @Override
     public String toString() {
-        return "S3ResultStore[s3://" + bucket + "/" + keyPrefix + ", " + (compression ? GZIP : IDENTITY) + ", "
+        return "S3ResultStore[s3://" + bucket + "/" + objectKeyPrefix + ", " + (compression ? GZIP : IDENTITY) + ", "
                 + (sseKmsKeyId != null ? "SSE-KMS" : "SSE-S3") + "]";
     }
 
@@ -465,8 +457,9 @@ public final class S3ResultStore implements ResultStore {
     public static final class Builder {
         private final Environment environment;
         private S3Client client;
+        private S3ClientBuilder clientBuilder;
         private String bucket;
-        private String keyPrefix = DEFAULT_KEY_PREFIX;
+        private String objectKeyPrefix = DEFAULT_OBJECT_KEY_PREFIX;
         private boolean compression = true;
         private String sseKmsKeyId;
 
@@ -482,6 +475,28 @@ public final class S3ResultStore implements ResultStore {
          */
         public Builder client(S3Client client) {
             this.client = Objects.requireNonNull(client, "client");
+            this.clientBuilder = null;
+            return this;
+        }
+
+        /**
+         * Builds the client from {@code clientBuilder} after applying the library's environment settings for
+         * S3-compatible servers ({@code IDEMPOTENCY_S3_PATH_STYLE}, {@code IDEMPOTENCY_S3_EXPECT_CONTINUE}; see
+         * {@link S3ResultStore#defaultClient()}), keeping the builder's own HTTP client and interceptors:
+         *
+         * <pre>{@code
+         * S3ResultStore.builder()
+         *     .clientBuilder(S3Client.builder().httpClientBuilder(UrlConnectionHttpClient.builder()))
+         *     .build();
+         * }</pre>
+         *
+         * @param clientBuilder a builder this store builds its client from, at {@link #build()}
+         * @return this builder
+         */
+        public Builder clientBuilder(S3ClientBuilder clientBuilder) {
+            Objects.requireNonNull(clientBuilder, "clientBuilder");
+            this.client = null;
+            this.clientBuilder = clientBuilder;
             return this;
         }
 
@@ -503,16 +518,17 @@ public final class S3ResultStore implements ResultStore {
         /**
          * Sets the prefix of every object key (a lifecycle rule on it should expire old results).
          *
-         * @param keyPrefix default {@value S3ResultStore#DEFAULT_KEY_PREFIX}; may be empty; must not start with {@code /}
+         * @param objectKeyPrefix default {@value S3ResultStore#DEFAULT_OBJECT_KEY_PREFIX}; may be empty; must not
+         *                        start with {@code /}
          * @return this builder
          */
-        public Builder keyPrefix(String keyPrefix) {
-            Objects.requireNonNull(keyPrefix, "keyPrefix");
-            if (keyPrefix.startsWith("/") || keyPrefix.length() > 512) {
-                throw new IllegalArgumentException("keyPrefix must not start with '/' and must be at most 512 "
-                        + "characters, was \"" + keyPrefix + "\"");
+        public Builder objectKeyPrefix(String objectKeyPrefix) {
+            Objects.requireNonNull(objectKeyPrefix, "objectKeyPrefix");
+            if (objectKeyPrefix.startsWith("/") || objectKeyPrefix.length() > 512) {
+                throw new IllegalArgumentException("objectKeyPrefix must not start with '/' and must be at most 512 "
+                        + "characters, was \"" + objectKeyPrefix + "\"");
             }
-            this.keyPrefix = keyPrefix;
+            this.objectKeyPrefix = objectKeyPrefix;
             return this;
         }
 
@@ -560,7 +576,9 @@ public final class S3ResultStore implements ResultStore {
                 }
                 bucket(name);
             }
-            return new S3ResultStore(this, client != null ? client : defaultClient(environment), name);
+            S3Client s3 = client != null ? client
+                    : configured(clientBuilder != null ? clientBuilder : S3Client.builder(), environment).build();
+            return new S3ResultStore(this, s3, name);
         }
     }
 }

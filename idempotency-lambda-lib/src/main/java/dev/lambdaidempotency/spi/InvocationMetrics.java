@@ -3,14 +3,15 @@ package dev.lambdaidempotency.spi;
 /**
  * What one idempotent invocation did, handed to an {@link IdempotencyMetricsSink} when it ends.
  *
- * @param operation          the scope the invocation ran under (function name, plus operation name if any)
+ * @param scope              the record scope the invocation ran under (function name, plus key space and
+ *                           operation name when set)
  * @param outcome            how it ended
  * @param takeover           whether the claim took over an expired in-progress claim of another invocation
  * @param offloadedBytes     bytes written to the result store, 0 when nothing was offloaded
  * @param storeNanos         time spent in idempotency-store calls
  * @param resultStoreNanos   time spent in result-store calls
  */
-public record InvocationMetrics(String operation, Outcome outcome, boolean takeover, long offloadedBytes,
+public record InvocationMetrics(String scope, Outcome outcome, boolean takeover, long offloadedBytes,
         long storeNanos, long resultStoreNanos) {
 
     /** How an invocation ended, as seen by the idempotency layer. */

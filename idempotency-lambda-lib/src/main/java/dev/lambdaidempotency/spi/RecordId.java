@@ -11,11 +11,11 @@ import java.util.Optional;
  * <h2>Format version 1</h2>
  * <pre>{@code
  * <scope>#<key hash>
- * scope    = functionName [ "#" keyPrefix ] [ "#@" operationName ]
+ * scope    = functionName [ "#" keySpace ] [ "#@" operationName ]
  * key hash = 64 lowercase hex digits: SHA-256 of the key's canonical JSON, version 1
  * }</pre>
  * for example {@code payments#00d5c8b71f851bbe47626a189b20fb19c11753e244bb658095c370ba3798f85c} (key {@code "o-1"})
- * or {@code payments#eu#@charge#00d5…f85c}. Function names, key prefixes and operation names never contain
+ * or {@code payments#eu#@charge#00d5…f85c}. Function names, key spaces and operation names never contain
  * {@code #}, and only operation scopes contain {@code @}, so handler and operation ids never collide.
  *
  * <p><b>Canonical JSON, version 1</b> (also used for payload hashes): object members sorted by name in UTF-16
@@ -102,7 +102,7 @@ public record RecordId(String scope, String keyHash) {
      * @param digits how many, at most 64
      * @return the prefix
      */
-    public String keyHashPrefix(int digits) {
+    public String shortKeyHash(int digits) {
         return keyHash.substring(0, Math.min(digits, HASH_LENGTH));
     }
 

@@ -1,7 +1,7 @@
 /**
  * AWS X-Ray tracing of the idempotency lifecycle: {@link dev.lambdaidempotency.xray.XRayIdempotencyTracer} opens one
  * subsegment per step ({@code idempotency} with the filterable annotations {@code idempotency_outcome},
- * {@code idempotency_key_prefix}, {@code idempotency_scope}; children {@code claim}, {@code process},
+ * {@code idempotency_key_hash}, {@code idempotency_scope}; children {@code claim}, {@code process},
  * {@code record}/{@code offload}, {@code release}, {@code replay}/{@code fetch}), and
  * {@link dev.lambdaidempotency.xray.XRaySdkInterceptor} shows the DynamoDB and S3 calls of those steps as their
  * children.

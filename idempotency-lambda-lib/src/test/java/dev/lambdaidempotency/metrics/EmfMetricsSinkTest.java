@@ -41,14 +41,14 @@ class EmfMetricsSinkTest {
         assertTrue(out.endsWith(System.lineSeparator()));
         assertEquals(1, out.lines().count(), out);
         assertEquals("{\"_aws\":{\"Timestamp\":1767225600000,\"CloudWatchMetrics\":[{\"Namespace\":\"LambdaIdempotency\","
-                + "\"Dimensions\":[[\"FunctionName\"]],\"Metrics\":[{\"Name\":\"Executions\",\"Unit\":\"Count\"},"
+                + "\"Dimensions\":[[\"Scope\"]],\"Metrics\":[{\"Name\":\"Executions\",\"Unit\":\"Count\"},"
                 + "{\"Name\":\"Replays\",\"Unit\":\"Count\"},{\"Name\":\"InProgressConflicts\",\"Unit\":\"Count\"},"
                 + "{\"Name\":\"PayloadMismatches\",\"Unit\":\"Count\"},{\"Name\":\"ClaimTakeovers\",\"Unit\":\"Count\"},"
                 + "{\"Name\":\"HandlerErrors\",\"Unit\":\"Count\"},{\"Name\":\"IdempotencyErrors\",\"Unit\":\"Count\"},"
                 + "{\"Name\":\"OffloadedResults\",\"Unit\":\"Count\"},{\"Name\":\"OffloadedBytes\",\"Unit\":\"Bytes\"},"
                 + "{\"Name\":\"StoreLatency\",\"Unit\":\"Milliseconds\"},"
                 + "{\"Name\":\"ResultStoreLatency\",\"Unit\":\"Milliseconds\"}]}]},"
-                + "\"FunctionName\":\"payments\",\"Outcome\":\"new\",\"Executions\":1,\"Replays\":0,"
+                + "\"Scope\":\"payments\",\"Outcome\":\"new\",\"Executions\":1,\"Replays\":0,"
                 + "\"InProgressConflicts\":0,\"PayloadMismatches\":0,\"ClaimTakeovers\":1,\"HandlerErrors\":0,"
                 + "\"IdempotencyErrors\":0,\"OffloadedResults\":1,\"OffloadedBytes\":5242880,\"StoreLatency\":4.25,"
                 + "\"ResultStoreLatency\":31.4}", out.strip());
@@ -66,7 +66,7 @@ class EmfMetricsSinkTest {
             assertEquals(1, directives.size());
             JsonNode directive = directives.get(0);
             assertEquals("LambdaIdempotency", directive.get("Namespace").textValue());
-            assertEquals(MAPPER.readTree("[[\"FunctionName\"]]"), directive.get("Dimensions"));
+            assertEquals(MAPPER.readTree("[[\"Scope\"]]"), directive.get("Dimensions"));
             for (JsonNode dimensionSet : directive.get("Dimensions")) {
                 for (JsonNode dimension : dimensionSet) {
                     assertTrue(line.get(dimension.textValue()).isTextual(), "dimension values are strings");
@@ -85,7 +85,7 @@ class EmfMetricsSinkTest {
             COUNTERS.forEach(name -> assertEquals("Count", units.get(name)));
             assertEquals("Bytes", units.get("OffloadedBytes"));
             assertEquals("Milliseconds", units.get("StoreLatency"));
-            assertEquals("fn@charge", line.get("FunctionName").textValue());
+            assertEquals("fn@charge", line.get("Scope").textValue());
             assertEquals(outcome.name().toLowerCase(java.util.Locale.ROOT), line.get("Outcome").textValue());
             assertFalse(units.containsKey("Outcome"), "Outcome is a property, not a metric");
             long ones = COUNTERS.stream().filter(name -> line.get(name).longValue() == 1).count();
@@ -121,7 +121,7 @@ class EmfMetricsSinkTest {
         String out = bytes.toString(StandardCharsets.UTF_8);
         assertEquals(1, out.lines().count(), "a newline in a value must not split the line");
         JsonNode line = MAPPER.readTree(out);
-        assertEquals(scope, line.get("FunctionName").textValue());
+        assertEquals(scope, line.get("Scope").textValue());
         assertEquals("Payments/Idempotency", line.get("_aws").get("CloudWatchMetrics").get(0).get("Namespace")
                 .textValue());
     }

@@ -16,7 +16,7 @@ class RecordIdTest {
         assertEquals("payments#eu#@charge#" + HASH, id.value());
         assertEquals(id.value(), id.toString());
         assertEquals(1, id.formatVersion());
-        assertEquals("00d5c8b71f85", id.keyHashPrefix(12));
+        assertEquals("00d5c8b71f85", id.shortKeyHash(12));
     }
 
     @Test

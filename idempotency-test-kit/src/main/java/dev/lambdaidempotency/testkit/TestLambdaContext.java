@@ -8,12 +8,15 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Objects;
 import java.util.UUID;
 
 /**
- * A Lambda {@link Context} for tests. Its invocation deadline is measured on a clock (usually a {@link MutableClock}),
- * as Lambda measures it on the wall clock: {@code getRemainingTimeInMillis()} is the time left until the deadline,
- * which is what bounds the library's in-progress claims.
+ * A Lambda {@link Context} for tests and local runs. Its invocation deadline is measured on a clock (usually a
+ * {@link MutableClock}; the system clock for a local runner), as Lambda measures it on the wall clock:
+ * {@code getRemainingTimeInMillis()} is the time left until the deadline, which is what bounds the library's
+ * in-progress claims. Each context has a fresh request id; the function name (default {@code test}), memory size and
+ * logger (default: standard error) can be replaced with the {@code with...} copies. Immutable.
  */
 public final class TestLambdaContext implements Context {
     private static final LambdaLogger STDERR = new LambdaLogger() {
@@ -30,11 +33,23 @@ public final class TestLambdaContext implements Context {
 
     private final Clock clock;
     private final Instant deadline;
-    private final String requestId = UUID.randomUUID().toString();
+    private final String requestId;
+    private final String functionName;
+    private final int memoryLimitInMB;
+    private final LambdaLogger logger;
 
-    private TestLambdaContext(Clock clock, Instant deadline) {
+    private TestLambdaContext(Clock clock, Instant deadline, String requestId, String functionName,
+            int memoryLimitInMB, LambdaLogger logger) {
         this.clock = clock;
         this.deadline = deadline;
+        this.requestId = requestId;
+        this.functionName = functionName;
+        this.memoryLimitInMB = memoryLimitInMB;
+        this.logger = logger;
+    }
+
+    private TestLambdaContext(Clock clock, Instant deadline) {
+        this(clock, deadline, UUID.randomUUID().toString(), "test", 512, STDERR);
     }
 
     /**
@@ -59,6 +74,38 @@ public final class TestLambdaContext implements Context {
         return new TestLambdaContext(Clock.fixed(epoch, java.time.ZoneOffset.UTC), epoch.plusMillis(remainingMillis));
     }
 
+    /**
+     * A copy for another function (its log group and ARN follow the name).
+     *
+     * @param functionName the function's name
+     * @return the copy, with the same request id and deadline
+     */
+    public TestLambdaContext withFunctionName(String functionName) {
+        return new TestLambdaContext(clock, deadline, requestId, Objects.requireNonNull(functionName, "functionName"),
+                memoryLimitInMB, logger);
+    }
+
+    /**
+     * A copy with another memory size.
+     *
+     * @param memoryLimitInMB what {@link #getMemoryLimitInMB()} answers
+     * @return the copy, with the same request id and deadline
+     */
+    public TestLambdaContext withMemoryLimitInMB(int memoryLimitInMB) {
+        return new TestLambdaContext(clock, deadline, requestId, functionName, memoryLimitInMB, logger);
+    }
+
+    /**
+     * A copy whose {@link #getLogger()} is {@code logger} (e.g. one that keeps the lines for display).
+     *
+     * @param logger the logger
+     * @return the copy, with the same request id and deadline
+     */
+    public TestLambdaContext withLogger(LambdaLogger logger) {
+        return new TestLambdaContext(clock, deadline, requestId, functionName, memoryLimitInMB,
+                Objects.requireNonNull(logger, "logger"));
+    }
+
     @Override
     public int getRemainingTimeInMillis() {
         return (int) Math.max(0, Duration.between(clock.instant(), deadline).toMillis());
@@ -80,7 +127,7 @@ public final class TestLambdaContext implements Context {
 
     @Override
     public String getLogGroupName() {
-        return "/aws/lambda/test";
+        return "/aws/lambda/" + functionName;
     }
 
     @Override
@@ -90,7 +137,7 @@ public final class TestLambdaContext implements Context {
 
     @Override
     public String getFunctionName() {
-        return "test";
+        return functionName;
     }
 
     @Override
@@ -100,7 +147,7 @@ public final class TestLambdaContext implements Context {
 
     @Override
     public String getInvokedFunctionArn() {
-        return "arn:aws:lambda:us-east-1:000000000000:function:test";
+        return "arn:aws:lambda:us-east-1:000000000000:function:" + functionName;
     }
 
     @Override
@@ -115,11 +162,11 @@ public final class TestLambdaContext implements Context {
 
     @Override
     public int getMemoryLimitInMB() {
-        return 512;
+        return memoryLimitInMB;
     }
 
     @Override
     public LambdaLogger getLogger() {
-        return STDERR;
+        return logger;
     }
 }

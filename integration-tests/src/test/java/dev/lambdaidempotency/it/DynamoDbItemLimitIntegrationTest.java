@@ -27,7 +27,7 @@ class DynamoDbItemLimitIntegrationTest {
         AtomicInteger runs = new AtomicInteger();
         RequestHandler<Map<String, Object>, String> handler = Idempotency.builder().store(store)
                 .config(IdempotencyConfig.builder(Map.of()).functionName("a".repeat(140))
-                        .keyPrefix("b".repeat(140)).keyPath("size").payloadPath("size").build())
+                        .keySpace("b".repeat(140)).keyPath("size").payloadPath("size").build())
                 .build()
                 .wrap((event, context) -> {
                     runs.incrementAndGet();

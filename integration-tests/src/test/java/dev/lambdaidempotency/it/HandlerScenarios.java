@@ -196,8 +196,8 @@ abstract class HandlerScenarios {
     @Test
     void scopesKeepRecordsApart() {
         wrapped(c -> c.keyPath("orderId")).handleRequest(Events.order("o-1"), null);
-        assertEquals(2, wrapped(c -> c.keyPath("orderId").keyPrefix("v2")).handleRequest(Events.order("o-1"), null)
-                .run(), "another key prefix is another key space");
+        assertEquals(2, wrapped(c -> c.keyPath("orderId").keySpace("v2")).handleRequest(Events.order("o-1"), null)
+                .run(), "another key space is another set of records");
         assertEquals(3, wrapped(c -> c.keyPath("orderId").functionName("billing-fn"))
                 .handleRequest(Events.order("o-1"), null).run(), "another function is another key space");
         assertEquals(3, storedRecords());

@@ -119,7 +119,7 @@ class XRayTracingIntegrationTest {
         assertEquals(FIRST_WITH_OFFLOAD, firstTree);
         JsonNode annotations = first.get("annotations");
         assertEquals("traced", annotations.get("idempotency_scope").textValue());
-        assertTrue(annotations.get("idempotency_key_prefix").textValue().matches("[0-9a-f]{12}"));
+        assertTrue(annotations.get("idempotency_key_hash").textValue().matches("[0-9a-f]{12}"));
         assertFalse(first.path("fault").asBoolean(), "a first execution is no fault");
         assertTrue(first.get("metadata").get("idempotency").get("store_latency_ms").isNumber());
         assertTrue(first.get("metadata").get("idempotency").get("result_store_latency_ms").isNumber());

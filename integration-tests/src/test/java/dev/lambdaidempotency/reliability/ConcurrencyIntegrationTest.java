@@ -213,7 +213,7 @@ class ConcurrencyIntegrationTest {
     void independentlyConfiguredInstancesShareOneTableWithoutSharingState() throws Exception {
         List<Instance> instances = new ArrayList<>();
         String[][] configs = {
-            // name, functionName, keyPrefix, local cache size
+            // name, functionName, keySpace, local cache size
             {"a", "shared-fn", null, "0"},
             {"b", "other-fn", null, "16"},
             {"c", "shared-fn", "tenant-2", "0"},
@@ -226,7 +226,7 @@ class ConcurrencyIntegrationTest {
             String name = c[0];
             RequestHandler<Map<String, Object>, String> handler = Idempotency.builder()
                     .store(DynamoDbIdempotencyStore.builder().client(client).tableName(store.tableName()).build())
-                    .config(IdempotencyConfig.builder(Map.of()).functionName(c[1]).keyPrefix(c[2])
+                    .config(IdempotencyConfig.builder(Map.of()).functionName(c[1]).keySpace(c[2])
                             .keyPath("orderId").localCacheSize(Integer.parseInt(c[3])).build())
                     .build()
                     .wrap((event, context) -> name + "-" + executions.incrementAndGet(), String.class);

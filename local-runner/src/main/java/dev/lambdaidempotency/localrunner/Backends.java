@@ -15,9 +15,10 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
 /**
  * Where the functions' records and results go during a local run, and how the functions are pointed there: the
  * runner sets the SDK's standard system properties ({@code aws.endpointUrlDynamoDb}, {@code aws.endpointUrlS3},
- * {@code aws.region}, {@code aws.accessKeyId}, {@code aws.secretAccessKey}) and the functions' settings
- * ({@code IDEMPOTENCY_TABLE}, ...) before any function class is loaded; the functions' own url-connection clients
- * pick them up exactly as they would pick up the environment variables in Lambda.
+ * {@code aws.region}, {@code aws.accessKeyId}, {@code aws.secretAccessKey}) and the library's settings
+ * ({@code IDEMPOTENCY_TABLE}, ...) as system properties before any function class is loaded; the functions' own
+ * url-connection clients and the library (which reads a system property before the variable of the same name) pick
+ * them up exactly as they would pick up the environment variables in Lambda.
  */
 final class Backends implements AutoCloseable {
     static final String DEFAULT_TABLE = "idempotency-local";
@@ -55,7 +56,7 @@ final class Backends implements AutoCloseable {
         // DynamoDB Local accepts any credentials; S3Proxy checks SigV4 against its own pair
         System.setProperty("aws.accessKeyId", S3Server.ACCESS_KEY);
         System.setProperty("aws.secretAccessKey", S3Server.SECRET_KEY);
-        setFunctionSettings(table, bucket, true);
+        setLibrarySettings(table, bucket, true);
         DynamoDbClient dynamoDb = dynamoDbServer.endpoint().dynamoDbClient();
         S3Client s3 = s3Server.endpoint().s3Client();
         closeables.add(0, dynamoDb);
@@ -72,7 +73,7 @@ final class Backends implements AutoCloseable {
         defaultIfUnset("aws.region", "AWS_REGION", "us-east-1");
         defaultIfUnset("aws.accessKeyId", "AWS_ACCESS_KEY_ID", "test");
         defaultIfUnset("aws.secretAccessKey", "AWS_SECRET_ACCESS_KEY", "test");
-        setFunctionSettings(table, bucket, true);
+        setLibrarySettings(table, bucket, true);
         DynamoDbClient dynamoDb = DynamoDbClient.builder().httpClientBuilder(ApacheHttpClient.builder()).build();
         S3Client s3 = S3Client.builder().httpClientBuilder(ApacheHttpClient.builder()).forcePathStyle(true).build();
         Backends backends = new Backends("endpoint " + endpoint, table, bucket, dynamoDb, s3,
@@ -83,7 +84,7 @@ final class Backends implements AutoCloseable {
 
     /** Real AWS with the default credential and region chains; the table and bucket must exist (a deployed stack). */
     static Backends aws(String table, String bucket) {
-        setFunctionSettings(table, bucket, false);
+        setLibrarySettings(table, bucket, false);
         DynamoDbClient dynamoDb = DynamoDbClient.builder().httpClientBuilder(ApacheHttpClient.builder()).build();
         S3Client s3 = S3Client.builder().httpClientBuilder(ApacheHttpClient.builder()).build();
         return new Backends("AWS (default credential and region chains)", table, bucket, dynamoDb, s3,
@@ -126,11 +127,14 @@ final class Backends implements AutoCloseable {
         }
     }
 
-    private static void setFunctionSettings(String table, String bucket, boolean pathStyle) {
+    private static void setLibrarySettings(String table, String bucket, boolean s3Compatible) {
         System.setProperty("IDEMPOTENCY_TABLE", table);
         System.setProperty("IDEMPOTENCY_BUCKET", bucket);
-        if (pathStyle) {
+        if (s3Compatible) {
+            // a local S3 server: path-style requests, and uploads without Expect: 100-continue (S3Proxy
+            // intermittently breaks those from the url-connection client)
             System.setProperty("IDEMPOTENCY_S3_PATH_STYLE", "true");
+            System.setProperty("IDEMPOTENCY_S3_EXPECT_CONTINUE", "false");
         }
     }
 

@@ -4,10 +4,12 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.serialization.PojoSerializer;
 import com.amazonaws.services.lambda.runtime.serialization.events.LambdaEventSerializers;
 import com.amazonaws.services.lambda.runtime.serialization.factories.JacksonFactory;
+import dev.lambdaidempotency.testkit.TestLambdaContext;
 import java.io.ByteArrayOutputStream;
 import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.Type;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.util.List;
 
 /**
@@ -66,7 +68,9 @@ final class LambdaInvoker {
      * @return the response (or the error) with the function's log lines
      */
     Invocation invoke(String eventJson) {
-        LocalContext context = new LocalContext(function);
+        LogLines log = new LogLines();
+        TestLambdaContext context = TestLambdaContext.remaining(Clock.systemUTC(), function.timeout())
+                .withFunctionName(function.logicalId()).withMemoryLimitInMB(1024).withLogger(log);
         long start = System.nanoTime();
         Object event = input.fromJson(eventJson);
         try {
@@ -74,9 +78,9 @@ final class LambdaInvoker {
             ByteArrayOutputStream json = new ByteArrayOutputStream();
             output.toJson(response, json);
             return new Invocation(context.getAwsRequestId(), response, json.toString(StandardCharsets.UTF_8), null,
-                    context.logLines(), (System.nanoTime() - start) / 1_000_000);
+                    log.lines(), (System.nanoTime() - start) / 1_000_000);
         } catch (RuntimeException e) {
-            return new Invocation(context.getAwsRequestId(), null, null, e, context.logLines(),
+            return new Invocation(context.getAwsRequestId(), null, null, e, log.lines(),
                     (System.nanoTime() - start) / 1_000_000);
         }
     }

@@ -29,12 +29,12 @@ public final class ReportFunction implements RequestHandler<ReportRequest, Repor
     }
 
     /**
-     * @param wiring    the AWS wiring (needs a result store for reports over 400 KB)
+     * @param wiring    the AWS wiring (its result store keeps the reports, all far over the offload threshold)
      * @param generator builds reports
      */
     public ReportFunction(FunctionWiring wiring, ReportGenerator generator) {
         Objects.requireNonNull(generator, "generator");
-        this.generate = wiring.idempotency(LOCAL_FUNCTION_NAME, config -> config
+        this.generate = wiring.idempotencyWithOffload(LOCAL_FUNCTION_NAME, config -> config
                         .keyPath("requestId")
                         .validatePayload(true))
                 .wrap((request, context) -> generator.generate(request), Report.class);

@@ -1,6 +1,6 @@
 /**
- * How the sample functions reach AWS: settings read once from the environment
- * ({@link dev.lambdaidempotency.examples.wiring.FunctionSettings}), SDK clients built once per execution environment
- * ({@link dev.lambdaidempotency.examples.wiring.FunctionWiring}), and the idempotency parts made from them.
+ * How the sample functions reach AWS ({@link dev.lambdaidempotency.examples.wiring.FunctionWiring}): SDK clients and
+ * stores made once per execution environment from the library's defaults and environment variables, and the
+ * idempotency instances made from them.
  */
 package dev.lambdaidempotency.examples.wiring;

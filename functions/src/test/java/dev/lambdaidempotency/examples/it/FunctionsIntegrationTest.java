@@ -19,7 +19,6 @@ import dev.lambdaidempotency.examples.report.Report;
 import dev.lambdaidempotency.examples.report.ReportFunction;
 import dev.lambdaidempotency.examples.report.ReportGenerator;
 import dev.lambdaidempotency.examples.report.ReportRequest;
-import dev.lambdaidempotency.examples.wiring.FunctionSettings;
 import dev.lambdaidempotency.examples.wiring.FunctionWiring;
 import dev.lambdaidempotency.s3.S3ResultStore;
 import dev.lambdaidempotency.testkit.LocalAwsExtension;
@@ -39,17 +38,19 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
- * The functions on DynamoDB Local and S3Proxy, wired the way Lambda wires them: {@link FunctionWiring#fromSettings}
+ * The functions on DynamoDB Local and S3Proxy, wired the way Lambda wires them: {@link FunctionWiring#fromEnvironment}
  * builds url-connection clients from the SDK's standard settings (here the system properties
- * {@code aws.endpointUrlDynamoDb}, {@code aws.endpointUrlS3}, {@code aws.region}, credentials), with path-style S3
- * and the Expect-header interceptor; events come from events/ through the Lambda runtime's serializer.
+ * {@code aws.endpointUrlDynamoDb}, {@code aws.endpointUrlS3}, {@code aws.region}, credentials) and the stores from the
+ * library's variables (path-style S3 without {@code Expect: 100-continue}, as S3-compatible servers need); events come
+ * from events/ through the Lambda runtime's serializer.
  */
 class FunctionsIntegrationTest {
     @RegisterExtension
     static final LocalAwsExtension aws = LocalAwsExtension.embedded();
 
     private static final List<String> PROPERTIES = List.of("aws.endpointUrlDynamoDb", "aws.endpointUrlS3",
-            "aws.region", "aws.accessKeyId", "aws.secretAccessKey");
+            "aws.region", "aws.accessKeyId", "aws.secretAccessKey", "IDEMPOTENCY_TABLE", "IDEMPOTENCY_BUCKET",
+            "IDEMPOTENCY_S3_PATH_STYLE", "IDEMPOTENCY_S3_EXPECT_CONTINUE");
 
     private static FunctionWiring wiring;
     private static String table;
@@ -68,8 +69,12 @@ class FunctionsIntegrationTest {
         System.setProperty("aws.region", aws.s3().region().id());
         System.setProperty("aws.accessKeyId", S3Server.ACCESS_KEY);
         System.setProperty("aws.secretAccessKey", S3Server.SECRET_KEY);
-        wiring = FunctionWiring.fromSettings(FunctionSettings.from(Map.of(FunctionSettings.TABLE, table,
-                FunctionSettings.BUCKET, bucket, FunctionSettings.S3_PATH_STYLE, "true")::get));
+        // the library's own variables, as system properties (which it reads first, as the local runner relies on)
+        System.setProperty("IDEMPOTENCY_TABLE", table);
+        System.setProperty("IDEMPOTENCY_BUCKET", bucket);
+        System.setProperty("IDEMPOTENCY_S3_PATH_STYLE", "true");
+        System.setProperty("IDEMPOTENCY_S3_EXPECT_CONTINUE", "false");
+        wiring = FunctionWiring.fromEnvironment();
     }
 
     @AfterAll
@@ -127,7 +132,7 @@ class FunctionsIntegrationTest {
         assertFalse(item.containsKey("data"));
         Map<String, AttributeValue> pointer = item.get("result_pointer").m();
         assertEquals(bucket, pointer.get("bucket").s());
-        assertTrue(pointer.get("key").s().startsWith(S3ResultStore.DEFAULT_KEY_PREFIX));
+        assertTrue(pointer.get("key").s().startsWith(S3ResultStore.DEFAULT_OBJECT_KEY_PREFIX));
         long stored = s3.headObject(b -> b.bucket(bucket).key(pointer.get("key").s())).contentLength();
         assertEquals(Long.parseLong(pointer.get("size").n()), stored);
     }

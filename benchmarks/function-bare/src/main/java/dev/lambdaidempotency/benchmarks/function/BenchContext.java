@@ -6,14 +6,21 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.LambdaLogger;
 import java.nio.charset.StandardCharsets;
 
-/** A minimal Lambda {@link Context}: a fixed remaining time, a logger that writes to stderr. Immutable. */
-public final class BenchContext implements Context {
+/**
+ * A minimal Lambda {@link Context}: a fixed remaining time, a logger that writes to stderr. Immutable.
+ *
+ * <p>The one Context double outside the test kit's {@code TestLambdaContext}: this module is the bare baseline
+ * (a handler and a DynamoDbClient, what a user deploys without the library), so it depends on neither the library
+ * nor the test kit, whose servers would bloat its jar and its cold start. Only {@link ColdStartProbe} uses it, inside
+ * the deployed jar; the benchmark runner uses {@code TestLambdaContext}.
+ */
+final class BenchContext implements Context {
     private final int remainingMillis;
 
     /**
      * @param remainingMillis what {@link #getRemainingTimeInMillis()} answers
      */
-    public BenchContext(int remainingMillis) {
+    BenchContext(int remainingMillis) {
         this.remainingMillis = remainingMillis;
     }
 

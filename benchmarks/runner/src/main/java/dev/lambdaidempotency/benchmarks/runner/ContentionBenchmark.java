@@ -7,13 +7,13 @@ import dev.lambdaidempotency.Idempotency;
 import dev.lambdaidempotency.IdempotencyConfig;
 import dev.lambdaidempotency.IdempotencyInProgressException;
 import dev.lambdaidempotency.benchmarks.function.BareFunction;
-import dev.lambdaidempotency.benchmarks.function.BenchContext;
 import dev.lambdaidempotency.benchmarks.function.FloorFunction;
 import dev.lambdaidempotency.benchmarks.function.RawFloorStore;
 import dev.lambdaidempotency.benchmarks.function.Receipt;
 import dev.lambdaidempotency.dynamodb.DynamoDbIdempotencyStore;
 import dev.lambdaidempotency.testkit.AwsEndpoint;
 import dev.lambdaidempotency.testkit.RequestCounter;
+import dev.lambdaidempotency.testkit.TestLambdaContext;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -62,7 +62,7 @@ final class ContentionBenchmark {
     private final DynamoDbClient client;
     private final DynamoDbIdempotencyStore store;
     private final RawFloorStore raw;
-    private final Context context = new BenchContext(60_000);
+    private final Context context = TestLambdaContext.fixed(60_000);
     private final JacksonReceiptCodec codec = new JacksonReceiptCodec(new ObjectMapper());
     private final String run = Long.toHexString(System.nanoTime());
 

@@ -1,4 +1,4 @@
-package dev.lambdaidempotency.examples.wiring;
+package dev.lambdaidempotency.s3;
 
 import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
@@ -6,11 +6,12 @@ import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.http.SdkHttpRequest;
 
 /**
- * Removes the {@code Expect: 100-continue} header the S3 client adds to uploads. With the url-connection HTTP
- * client, S3-compatible servers such as S3Proxy intermittently break those uploads ("Unexpected end of file from
- * server"); real S3 treats the header as optional, so dropping it only means a rejected upload is sent in full.
+ * Drops the {@code Expect: 100-continue} header the S3 client adds to uploads (AWS SDK 2.40 has no setting for it).
+ * Some S3-compatible servers (S3Proxy behind the url-connection HTTP client) intermittently break such uploads; S3
+ * treats the header as optional, so without it a rejected upload is merely sent in full. Installed only when
+ * {@code IDEMPOTENCY_S3_EXPECT_CONTINUE=false}; runs after the S3 client's own interceptors, which add the header.
  */
-final class ExpectHeaderRemover implements ExecutionInterceptor {
+final class ExpectContinueRemover implements ExecutionInterceptor {
     @Override
     public SdkHttpRequest modifyHttpRequest(Context.ModifyHttpRequest context, ExecutionAttributes attributes) {
         SdkHttpRequest request = context.httpRequest();
