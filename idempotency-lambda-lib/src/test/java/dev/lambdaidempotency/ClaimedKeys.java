@@ -17,29 +17,7 @@ final class ClaimedKeys {
     private ClaimedKeys() {
     }
 
-    private static final class ClaimCapture implements IdempotencyStore {
-        IdempotencyRecord claim;
 
-        @Override
-        public ClaimResult claim(IdempotencyRecord claim, Instant now) {
-            this.claim = claim;
-            throw new Stop();
-        }
-
-        @Override
-        public void complete(IdempotencyRecord completed) {
-            throw new AssertionError("not expected");
-        }
-
-        @Override
-        public void release(String id, String ownerToken) {
-            throw new AssertionError("not expected");
-        }
-    }
-
-    private static final class Stop extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-    }
 
     private static void invoke(IdempotencyStore store, UnaryOperator<IdempotencyConfig.Builder> settings,
             Object event) {
@@ -55,7 +33,7 @@ final class ClaimedKeys {
      */
     static IdempotencyRecord claim(UnaryOperator<IdempotencyConfig.Builder> settings, Object event) {
         ClaimCapture store = new ClaimCapture();
-        assertThrows(Stop.class, () -> invoke(store, settings, event));
+        assertThrows(ClaimCapture.Stop.class, () -> invoke(store, settings, event));
         return store.claim;
     }
 

@@ -35,33 +35,9 @@ class IdempotencyTest {
     private static final Instant NOW = Instant.parse("2030-01-01T00:00:00.250Z");
     private static final Clock CLOCK = Clock.fixed(NOW, ZoneOffset.UTC);
 
-    /** Records the claim it is asked for, then stops the invocation; fails on anything else. */
-    private static final class ClaimCapture implements IdempotencyStore {
-        IdempotencyRecord claim;
 
-        @Override
-        public ClaimResult claim(IdempotencyRecord claim, Instant now) {
-            assertEquals(NOW, now);
-            this.claim = claim;
-            throw new Stop();
-        }
 
-        @Override
-        public void complete(IdempotencyRecord completed) {
-            throw new AssertionError("not expected");
-        }
-
-        @Override
-        public void release(String id, String ownerToken) {
-            throw new AssertionError("not expected");
-        }
-    }
-
-    private static final class Stop extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-    }
-
-    private final ClaimCapture store = new ClaimCapture();
+    private final ClaimCapture store = new ClaimCapture(NOW);
 
     private Idempotency idempotency(UnaryOperator<IdempotencyConfig.Builder> settings) {
         return Idempotency.builder().store(store)
@@ -75,7 +51,7 @@ class IdempotencyTest {
 
     /** The claim a handler writes for {@code event}. */
     private IdempotencyRecord claimFor(UnaryOperator<IdempotencyConfig.Builder> settings, Object event) {
-        assertThrows(Stop.class, () -> handler(settings).handleRequest(event, null));
+        assertThrows(ClaimCapture.Stop.class, () -> handler(settings).handleRequest(event, null));
         return store.claim;
     }
 
@@ -153,10 +129,10 @@ class IdempotencyTest {
     @Test
     void anOperationsRecordIdHasItsOwnScope() throws Exception {
         IdempotentOperation<String> charge = idempotency(c -> c).operation("charge", String.class);
-        assertThrows(Stop.class, () -> charge.call("o-1", () -> "x"));
+        assertThrows(ClaimCapture.Stop.class, () -> charge.call("o-1", () -> "x"));
         assertEquals("fn#@charge#" + sha256("\"o-1\""), store.claim.id());
         assertNull(store.claim.payloadHash());
-        assertThrows(Stop.class, () -> charge.call("o-1", Map.of("amount", 10), null, () -> "x"));
+        assertThrows(ClaimCapture.Stop.class, () -> charge.call("o-1", Map.of("amount", 10), null, () -> "x"));
         assertEquals(sha256("{\"amount\":10}"), store.claim.payloadHash());
     }
 
@@ -217,12 +193,12 @@ class IdempotencyTest {
         IdempotencyKeyException e = keyError(handler, Map.of("k", "x".repeat(11)));  // a string: its UTF-8 bytes
         assertEquals(IdempotencyKeyException.Reason.TOO_LARGE, e.reason());
         assertEquals("the idempotency key at k is 11 bytes; at most 10 are accepted (maxKeyBytes)", e.getMessage());
-        assertThrows(Stop.class, () -> handler.handleRequest(Map.of("k", "x".repeat(10)), null));
+        assertThrows(ClaimCapture.Stop.class, () -> handler.handleRequest(Map.of("k", "x".repeat(10)), null));
         assertEquals(IdempotencyKeyException.Reason.TOO_LARGE,
                 keyError(handler, Map.of("k", "\u00e9".repeat(6))).reason(), "6 two-byte characters are 12 bytes");
         assertEquals(IdempotencyKeyException.Reason.TOO_LARGE,
                 keyError(handler, Map.of("k", List.of(1234, 5678))).reason(), "[1234,5678]: 11 canonical bytes");
-        assertThrows(Stop.class, () -> handler(c -> c.maxKeyBytes(1)).handleRequest(Map.of("k", "x".repeat(100)),
+        assertThrows(ClaimCapture.Stop.class, () -> handler(c -> c.maxKeyBytes(1)).handleRequest(Map.of("k", "x".repeat(100)),
                 null), "a whole-event key is exempt");
     }
 
@@ -268,7 +244,7 @@ class IdempotencyTest {
                 .config(IdempotencyConfig.builder(Map.of()).functionName("fn").keyPath("OrderId").clock(CLOCK)
                         .build())
                 .build().wrap((event, context) -> "x", String.class);
-        assertThrows(Stop.class, () -> handler.handleRequest(new Order("o-1"), null));
+        assertThrows(ClaimCapture.Stop.class, () -> handler.handleRequest(new Order("o-1"), null));
         assertEquals("fn#" + sha256("\"o-1\""), store.claim.id());
     }
 

@@ -22,30 +22,7 @@ import org.junit.jupiter.api.Test;
  */
 class RecordIdPinningTest {
 
-    /** Captures the claim, then stops the invocation. */
-    private static final class ClaimCapture implements IdempotencyStore {
-        IdempotencyRecord claim;
 
-        @Override
-        public ClaimResult claim(IdempotencyRecord claim, Instant now) {
-            this.claim = claim;
-            throw new Stop();
-        }
-
-        @Override
-        public void complete(IdempotencyRecord completed) {
-            throw new AssertionError("not expected");
-        }
-
-        @Override
-        public void release(String id, String ownerToken) {
-            throw new AssertionError("not expected");
-        }
-    }
-
-    private static final class Stop extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-    }
 
     private final ClaimCapture store = new ClaimCapture();
 
@@ -56,7 +33,7 @@ class RecordIdPinningTest {
     }
 
     private IdempotencyRecord handlerClaim(UnaryOperator<IdempotencyConfig.Builder> settings, Object event) {
-        assertThrows(Stop.class, () -> idempotency(settings).wrap((e, c) -> "ran", String.class)
+        assertThrows(ClaimCapture.Stop.class, () -> idempotency(settings).wrap((e, c) -> "ran", String.class)
                 .handleRequest(event, null));
         return store.claim;
     }
@@ -64,7 +41,7 @@ class RecordIdPinningTest {
     private IdempotencyRecord operationClaim(UnaryOperator<IdempotencyConfig.Builder> settings, String key,
             Object payload) {
         IdempotentOperation<String> charge = idempotency(settings).operation("charge", String.class);
-        assertThrows(Stop.class, () -> charge.call(key, payload, null, () -> "ran"));
+        assertThrows(ClaimCapture.Stop.class, () -> charge.call(key, payload, null, () -> "ran"));
         return store.claim;
     }
 
