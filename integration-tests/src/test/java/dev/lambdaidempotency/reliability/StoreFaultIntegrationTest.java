@@ -47,7 +47,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 /**
  * Faults at every store call (claim PutItem, completion PutItem, release DeleteItem), injected with an
  * {@link software.amazon.awssdk.core.interceptor.ExecutionInterceptor} on a real client against DynamoDB Local, with
- * the SDK's own retries in play (3 attempts, no back-off delay, attempt time-out 300 ms for the time-out faults).
+ * the SDK's own retries in play (3 attempts, no back-off delay, attempt time-out 1 s for the time-out faults).
  *
  * <p>Reach of a fault: {@code ONE_ATTEMPT} (the SDK's retry absorbs it), {@code ONE_CALL} (every attempt of one
  * SDK call: the store call fails once, the next store call works), {@code EVERY_CALL} (until healed). Every
@@ -59,6 +59,11 @@ class StoreFaultIntegrationTest {
     static final LocalAwsExtension aws = LocalAwsExtension.embedded();
 
     private static final int ATTEMPTS = 3;
+    /**
+     * Long enough that a request which is merely slow (a GC pause, a loaded CI machine) is not mistaken for the
+     * injected hang: 300 ms flaked once under load; every injected hang waits for it, so it is not longer.
+     */
+    private static final Duration ATTEMPT_TIMEOUT = Duration.ofSeconds(1);
     private static String table;
     private static final AtomicInteger scenarios = new AtomicInteger();
 
@@ -200,7 +205,7 @@ class StoreFaultIntegrationTest {
                             .build())
                     .addExecutionInterceptor(faults);
             if (fault.timeout()) {
-                override.apiCallAttemptTimeout(Duration.ofMillis(300));
+                override.apiCallAttemptTimeout(ATTEMPT_TIMEOUT);
             }
             client = DynamoDbClient.builder()
                     .endpointOverride(endpoint.uri())
