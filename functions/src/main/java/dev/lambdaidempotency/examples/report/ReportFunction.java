@@ -5,6 +5,7 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import dev.lambdaidempotency.examples.wiring.FunctionWiring;
 import java.time.Clock;
 import java.util.Objects;
+import java.util.function.Function;
 
 /**
  * Generates a monthly statement at most once per {@code requestId} and returns it.
@@ -33,11 +34,19 @@ public final class ReportFunction implements RequestHandler<ReportRequest, Repor
      * @param generator builds reports
      */
     public ReportFunction(FunctionWiring wiring, ReportGenerator generator) {
-        Objects.requireNonNull(generator, "generator");
+        this(wiring, Objects.requireNonNull(generator, "generator")::generate);
+    }
+
+    /**
+     * @param wiring   the AWS wiring
+     * @param generate builds the report for a request (tests count its calls)
+     */
+    public ReportFunction(FunctionWiring wiring, Function<ReportRequest, Report> generate) {
+        Objects.requireNonNull(generate, "generate");
         this.generate = wiring.idempotencyWithOffload(LOCAL_FUNCTION_NAME, config -> config
                         .keyPath("requestId")
                         .validatePayload(true))
-                .wrap((request, context) -> generator.generate(request), Report.class);
+                .wrap((request, context) -> generate.apply(request), Report.class);
     }
 
     @Override
