@@ -35,10 +35,15 @@ public record Problem(String type, String title, int status, String detail) {
     public static final String REQUEST_IN_PROGRESS = TYPE_PREFIX + "request-in-progress";
     /** 422: the key was used before for a request with another fingerprint (body, and method and path if on). */
     public static final String KEY_REUSED = TYPE_PREFIX + "idempotency-key-reused";
-    /** 500: the handler failed (default mapping of its exceptions) or the stored response cannot be used. */
+    /** 500: the handler failed (default mapping of its exceptions), or the idempotency layer failed for good. */
     public static final String INTERNAL_ERROR = TYPE_PREFIX + "internal-error";
     /** 503: the idempotency store failed or throttled; retry with the same key after {@code Retry-After}. */
     public static final String TEMPORARILY_UNAVAILABLE = TYPE_PREFIX + "temporarily-unavailable";
+    /**
+     * {@code 500}: the request with this key was processed, but its recorded response cannot be read back; resending
+     * it under a new key would process it again.
+     */
+    public static final String RESPONSE_UNAVAILABLE = TYPE_PREFIX + "response-unavailable";
 
     /**
      * Validates the fields.

@@ -225,6 +225,41 @@ class RestApiIntegrationTest {
     }
 
     @Test
+    void theQueryStringIsPartOfTheFingerprint() {
+        var handler = handler();
+        call(handler, rest("k-query", BODY).withQueryStringParameters(Map.of("amount", "100")));
+        assertEquals("true", call(handler, rest("k-query", BODY).withQueryStringParameters(Map.of("amount", "100")))
+                .getHeaders().get(IdempotentHttp.REPLAYED_HEADER));
+        assertProblemResponse(422, Problem.KEY_REUSED,
+                call(handler, rest("k-query", BODY).withQueryStringParameters(Map.of("amount", "1000"))));
+        assertProblemResponse(422, Problem.KEY_REUSED, call(handler, rest("k-query", BODY)));
+        assertEquals(1, runs.get());
+    }
+
+    @Test
+    void aSafeMethodWithoutAKeyRunsWithoutIdempotencyButAnUnsafeOneIs400() {
+        var handler = handler();
+        APIGatewayProxyRequestEvent preflight = rest("unused", null).withHttpMethod("OPTIONS")
+                .withHeaders(Map.of()).withMultiValueHeaders(Map.of());
+        assertEquals(201, call(handler, preflight).getStatusCode());
+        assertEquals(201, call(handler, preflight.withHttpMethod("GET")).getStatusCode());
+        assertEquals(2, runs.get(), "each safe request ran");
+        assertProblemResponse(400, Problem.KEY_MISSING, call(handler, preflight.withHttpMethod("POST")));
+        assertEquals(2, runs.get());
+    }
+
+    @Test
+    void aBase64BodyWrappedInLinesIsTheSameRequest() {
+        var handler = handler();
+        String encoded = base64(BODY);
+        String wrapped = encoded.substring(0, 10) + "\r\n" + encoded.substring(10);
+        assertEquals(201, call(handler, rest("k-wrapped", encoded).withIsBase64Encoded(true)).getStatusCode());
+        assertEquals("true", call(handler, rest("k-wrapped", wrapped).withIsBase64Encoded(true)).getHeaders()
+                .get(IdempotentHttp.REPLAYED_HEADER));
+        assertEquals(1, runs.get());
+    }
+
+    @Test
     void aBase64BodyIsTheSameRequestAsItsPlainText() {
         var handler = handler();
         APIGatewayProxyRequestEvent encoded = rest("k-b64", base64(BODY)).withIsBase64Encoded(true);
@@ -381,6 +416,28 @@ class RestApiIntegrationTest {
         assertEquals("true", replay.getHeaders().get(IdempotentHttp.REPLAYED_HEADER));
         assertEquals(1, runs.get());
         assertEquals(1, s3.listObjectsV2(b -> b.bucket(bucket)).keyCount());
+    }
+
+    @Test
+    void aProcessedRequestWhoseResponseIsLostIsResponseUnavailableNotAGeneric500() {
+        S3Client s3 = aws.s3Client();
+        String bucket = aws.newBucket(s3);
+        Idempotency offloading = Idempotency.builder().store(store)
+                .resultStore(S3ResultStore.builder(Map.of()).client(s3).bucket(bucket).build())
+                .config(IdempotencyConfig.builder(Map.of()).functionName("http-fn").clock(clock)
+                        .offloadThresholdBytes(1024).build())
+                .build();
+        var handler = IdempotentHttp.builder(offloading).build().restApi((request, context) -> {
+            runs.incrementAndGet();
+            return new APIGatewayProxyResponseEvent().withStatusCode(200).withBody("y".repeat(5_000));
+        });
+        call(handler, rest("k-lost", BODY));
+        s3.listObjectsV2(b -> b.bucket(bucket)).contents()
+                .forEach(object -> s3.deleteObject(b -> b.bucket(bucket).key(object.key())));
+        APIGatewayProxyResponseEvent lost = call(handler, rest("k-lost", BODY));
+        assertProblemResponse(500, Problem.RESPONSE_UNAVAILABLE, lost);
+        assertTrue(lost.getBody().contains("do not resend it under a new key"), lost.getBody());
+        assertEquals(1, runs.get(), "never processed again");
     }
 
     // -------------------------------------------------------------------------------------------- exceptions

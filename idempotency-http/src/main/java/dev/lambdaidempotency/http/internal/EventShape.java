@@ -56,7 +56,8 @@ public interface EventShape<I, O> {
         @Override
         public HttpRequest request(APIGatewayProxyRequestEvent event) {
             return new HttpRequest(event.getHttpMethod(), event.getPath(), event.getHeaders(),
-                    event.getMultiValueHeaders(), event.getBody(), Boolean.TRUE.equals(event.getIsBase64Encoded()));
+                    event.getMultiValueHeaders(), event.getBody(), Boolean.TRUE.equals(event.getIsBase64Encoded()),
+                    HttpRequest.query(event.getQueryStringParameters(), event.getMultiValueQueryStringParameters()));
         }
 
         @Override
@@ -82,7 +83,7 @@ public interface EventShape<I, O> {
             APIGatewayV2HTTPEvent.RequestContext context = event.getRequestContext();
             String method = context == null || context.getHttp() == null ? null : context.getHttp().getMethod();
             return new HttpRequest(method, event.getRawPath(), event.getHeaders(), null, event.getBody(),
-                    event.getIsBase64Encoded());
+                    event.getIsBase64Encoded(), HttpRequest.query(event.getRawQueryString()));
         }
 
         @Override
@@ -113,7 +114,8 @@ public interface EventShape<I, O> {
         @Override
         public HttpRequest request(ApplicationLoadBalancerRequestEvent event) {
             return new HttpRequest(event.getHttpMethod(), event.getPath(), event.getHeaders(),
-                    event.getMultiValueHeaders(), event.getBody(), event.getIsBase64Encoded());
+                    event.getMultiValueHeaders(), event.getBody(), event.getIsBase64Encoded(),
+                    HttpRequest.query(event.getQueryStringParameters(), event.getMultiValueQueryStringParameters()));
         }
 
         @Override

@@ -17,7 +17,8 @@ import java.util.Locale;
 /**
  * The payload a repeat must match, handed to the core, which hashes it as canonical JSON: the body (base64 decoded;
  * a JSON object or array compared by value, so whitespace and member order do not matter; other text as itself;
- * bytes that are not UTF-8 by their bytes) and, when configured, the method and path. Immutable and thread-safe.
+ * bytes that are not UTF-8 by their bytes) and, when configured, the method, the path and the query parameters.
+ * Immutable and thread-safe.
  */
 public final class Fingerprint {
     private static final ObjectReader JSON = JsonMapper.builder().build().reader()
@@ -44,10 +45,15 @@ public final class Fingerprint {
         if (methodAndPath) {
             fingerprint.put("method", request.method() == null ? null : request.method().toUpperCase(Locale.ROOT));
             fingerprint.put("path", request.path());
+            if (!request.query().isEmpty()) { // POST /transfers?amount=100 and ?amount=1000 are different requests
+                ObjectNode query = fingerprint.putObject("query");
+                request.query().forEach((name, values) -> values.forEach(query.putArray(name)::add));
+            }
         }
         String body = request.body();
         if (body != null && request.base64Encoded()) {
-            byte[] bytes = Base64.getDecoder().decode(body);
+            // line breaks are never data (the core decodes the same way: MIME-wrapped test events work)
+            byte[] bytes = Base64.getDecoder().decode(body.replace("\r", "").replace("\n", ""));
             String text = utf8(bytes);
             if (text == null) {
                 // distinct member name: bytes never equal a text body that happens to spell their base64

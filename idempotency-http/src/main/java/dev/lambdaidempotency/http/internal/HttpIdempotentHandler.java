@@ -7,6 +7,8 @@ import dev.lambdaidempotency.IdempotencyException;
 import dev.lambdaidempotency.IdempotencyInProgressException;
 import dev.lambdaidempotency.IdempotencyKeyException;
 import dev.lambdaidempotency.IdempotencyPayloadMismatchException;
+import dev.lambdaidempotency.IdempotencyRecordUnreadableException;
+import dev.lambdaidempotency.IdempotencyResultUnavailableException;
 import dev.lambdaidempotency.IdempotentOperation;
 import dev.lambdaidempotency.http.IdempotentHttp;
 import dev.lambdaidempotency.http.Problem;
@@ -51,6 +53,15 @@ public final class HttpIdempotentHandler<I, O> implements RequestHandler<I, O> {
         }
         HttpRequest request = shape.request(event);
         KeyHeader.Selection selection = policy.keyHeader().select(request);
+        if (selection instanceof KeyHeader.Missing && isSafe(request.method())) {
+            // GET, HEAD, OPTIONS (CORS preflights) change nothing: without a key they simply run
+            try {
+                O response = handler.handleRequest(event, context);
+                return response == null ? internalError() : shape.stored(response);
+            } catch (RuntimeException e) {
+                return mapped(e, context);
+            }
+        }
         if (selection instanceof KeyHeader.Missing) {
             return problem(Problem.KEY_MISSING, policy.keyHeader().name() + " header missing", 400,
                     "this request requires an " + policy.keyHeader().name()
@@ -98,8 +109,13 @@ public final class HttpIdempotentHandler<I, O> implements RequestHandler<I, O> {
                     + policy.keyHeader().name() + " has not finished yet; retry after "
                     + policy.inProgressRetryAfterSeconds() + " s to get its response"),
                     Map.of("Retry-After", Long.toString(policy.inProgressRetryAfterSeconds())));
+        } catch (IdempotencyResultUnavailableException | IdempotencyRecordUnreadableException e) {
+            log(context, "the recorded response cannot be replayed", e);
+            return problem(Problem.RESPONSE_UNAVAILABLE, "Response unavailable", 500, "the request with this "
+                    + policy.keyHeader().name() + " was already processed, but its response cannot be returned; "
+                    + "do not resend it under a new key, which would process it again");
         } catch (IdempotencyException e) {
-            log(context, "idempotency layer failed (" + e.getClass().getSimpleName() + "): " + e.getMessage());
+            log(context, "idempotency layer failed (" + e.getClass().getSimpleName() + ")", e);
             if (e.isRetryable()) {
                 return ProblemResponses.of(new Problem(Problem.TEMPORARILY_UNAVAILABLE, "Temporarily unavailable",
                         503, "the request could not be processed right now; retry with the same "
@@ -137,12 +153,12 @@ public final class HttpIdempotentHandler<I, O> implements RequestHandler<I, O> {
         try {
             problem = policy.exceptions().apply(exception, context);
         } catch (RuntimeException mappingFailed) {
-            log(context, "the exception mapping failed on " + exception.getClass().getName() + ": " + mappingFailed);
+            log(context, "the exception mapping failed on " + exception.getClass().getName(), mappingFailed);
         }
         if (problem != null) {
             return ProblemResponses.of(problem, Map.of());
         }
-        log(context, "handler failed: " + exception);
+        log(context, "handler failed", exception);
         return internalError();
     }
 
@@ -155,11 +171,22 @@ public final class HttpIdempotentHandler<I, O> implements RequestHandler<I, O> {
         return ProblemResponses.of(new Problem(type, title, status, detail), Map.of());
     }
 
-    private static void log(Context context, String message) {
+    private static boolean isSafe(String method) {
+        return method != null && switch (method.toUpperCase(java.util.Locale.ROOT)) {
+            case "GET", "HEAD", "OPTIONS" -> true;
+            default -> false;
+        };
+    }
+
+    /** Logs with the stack trace: a 500 in production must be debuggable from the log alone. */
+    private static void log(Context context, String message, Throwable failure) {
+        java.io.StringWriter trace = new java.io.StringWriter();
+        failure.printStackTrace(new java.io.PrintWriter(trace));
+        String line = message + ": " + trace;
         if (context != null && context.getLogger() != null) {
-            context.getLogger().log(message);
+            context.getLogger().log(line);
         } else {
-            System.err.println(message);
+            System.err.println(line);
         }
     }
 
@@ -169,7 +196,8 @@ public final class HttpIdempotentHandler<I, O> implements RequestHandler<I, O> {
         private final transient Exception exception;
 
         HandlerFailed(Exception exception) {
-            super(null, null, false, false);
+            // the cause shows in traces of the released claim; no stack of its own (it only carries the exception)
+            super(exception.toString(), exception, false, false);
             this.exception = exception;
         }
     }
