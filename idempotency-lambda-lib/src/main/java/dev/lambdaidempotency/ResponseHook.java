@@ -6,10 +6,16 @@ package dev.lambdaidempotency;
  *
  * <pre>{@code
  * RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent> handler = idempotency.wrap(
- *         new PaymentHandler(), APIGatewayProxyResponseEvent.class,
- *         execution -> execution.replayed()
- *                 ? execution.result().withHeaders(Map.of("Idempotent-Replayed", "true"))
- *                 : execution.result());
+ *         new PaymentHandler(), APIGatewayProxyResponseEvent.class, execution -> {
+ *             APIGatewayProxyResponseEvent response = execution.result();
+ *             if (execution.replayed() && response != null) {
+ *                 Map<String, String> headers = new HashMap<>(response.getHeaders() == null ? Map.of()
+ *                         : response.getHeaders());
+ *                 headers.put("Idempotent-Replayed", "true");   // keep the recorded headers, add the marker
+ *                 response.setHeaders(headers);
+ *             }
+ *             return response;
+ *         });
  * }</pre>
  *
  * <p>The hook runs after the result was recorded (or read back), for every invocation that produced a result; what

@@ -78,6 +78,10 @@ final class Decoder<M, T> {
                     throw new UnreadableRecordException("body is empty or null", null);
                 }
                 return new Decoded<>(mapper.treeToValue(tree, type), tree, tree);
+            } catch (IllegalArgumentException e) {
+                // a tree that does not convert to the type: one unreadable record, not a failed batch
+                throw new UnreadableRecordException("body cannot be read as " + type.getSimpleName() + ": "
+                        + e.getClass().getSimpleName(), e);
             } catch (JsonProcessingException e) {
                 // not Jackson's message: it may quote the body, and the detail is logged
                 JsonLocation at = e.getLocation();

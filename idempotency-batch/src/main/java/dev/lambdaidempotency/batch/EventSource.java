@@ -40,6 +40,18 @@ interface EventSource<E, M, S> {
     /** The batch response's identifier, also the default key. */
     String itemIdentifier(M record);
 
+    /**
+     * The record's idempotency key when the user names none: the item identifier, qualified where it is only
+     * unique within its source (stream sequence numbers are unique per shard, not across the streams or tables
+     * that may feed one function).
+     *
+     * @param record the record
+     * @return the key, or {@code null} when the record has none
+     */
+    default String defaultKey(M record) {
+        return itemIdentifier(record);
+    }
+
     /** The body as text, or {@code null} for a source without one. */
     String body(M record) throws CharacterCodingException;
 
@@ -110,6 +122,11 @@ interface EventSource<E, M, S> {
         }
 
         @Override
+        public String defaultKey(KinesisEvent.KinesisEventRecord record) {
+            return qualified(record.getEventSourceARN(), itemIdentifier(record));
+        }
+
+        @Override
         public String body(KinesisEvent.KinesisEventRecord record) throws CharacterCodingException {
             ByteBuffer data = record.getKinesis() == null ? null : record.getKinesis().getData();
             if (data == null) {
@@ -149,6 +166,11 @@ interface EventSource<E, M, S> {
         }
 
         @Override
+        public String defaultKey(DynamodbEvent.DynamodbStreamRecord record) {
+            return qualified(record.getEventSourceARN(), itemIdentifier(record));
+        }
+
+        @Override
         public String body(DynamodbEvent.DynamodbStreamRecord record) {
             return null;
         }
@@ -167,5 +189,11 @@ interface EventSource<E, M, S> {
     private static StreamsEventResponse streamsResponse(List<String> failures) {
         return new StreamsEventResponse(failures.stream().map(StreamsEventResponse.BatchItemFailure::new)
                 .collect(Collectors.toCollection(ArrayList::new)));
+    }
+
+    /** {@code arn/sequenceNumber}, or the sequence number alone when the record names no source. */
+    private static String qualified(String sourceArn, String sequenceNumber) {
+        return sequenceNumber == null || sourceArn == null || sourceArn.isBlank() ? sequenceNumber
+                : sourceArn + "/" + sequenceNumber;
     }
 }

@@ -260,7 +260,7 @@ public final class IdempotentBatch {
         String key(M record, Decoder.Decoded<T> decoded);
 
         static <M, T> KeySelector<M, T> itemIdentifier(EventSource<?, M, ?> source) {
-            return (record, decoded) -> source.itemIdentifier(record);
+            return (record, decoded) -> source.defaultKey(record);
         }
     }
 }

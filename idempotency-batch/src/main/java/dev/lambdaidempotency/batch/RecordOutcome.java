@@ -37,8 +37,10 @@ public record RecordOutcome<R>(String itemIdentifier, String key, Status status,
         /** Another invocation is processing the same key right now; delivered again later, it will be a duplicate. */
         IN_PROGRESS,
         /** The record can never be processed as it is (unreadable body, no key, a key reused with another body):
-         *  reported as failed, so that its retries run out and it reaches the dead-letter queue or on-failure
-         *  destination. */
+         *  reported as failed. SQS: its retries run out and it reaches the dead-letter queue. Streams: it blocks
+         *  its shard until the mapping's retries or record age run out; then Lambda sends only batch metadata to
+         *  the on-failure destination and the rest of that batch is skipped (use BisectBatchOnFunctionError and a
+         *  finite MaximumRetryAttempts). */
         REJECTED,
         /** Not attempted because an earlier record of an ordered batch (FIFO queue, stream) did not succeed. */
         NOT_ATTEMPTED;

@@ -76,7 +76,28 @@ class StreamBatchIntegrationTest {
                 fixtures.context());
         assertEquals(List.of(DUPLICATE, DUPLICATE, DUPLICATE), statuses(replayed));
         assertEquals(List.of("o-1", "o-2", "o-3"), processed);
-        assertEquals("100", report.outcomes().get(0).key(), "the default key is the sequence number");
+        assertEquals("100", report.outcomes().get(0).key(), "without a source ARN, the sequence number alone");
+    }
+
+    @Test
+    void theDefaultKeyIsTheSequenceNumberWithinItsStream() {
+        BatchHandler<KinesisEvent, StreamsEventResponse, Confirmation> handler = IdempotentBatch
+                .kinesis(fixtures.idempotency, Order.class).operation("two-streams")
+                .process(Confirmation.class, (order, context) -> fulfil(order));
+        String east = "arn:aws:kinesis:us-east-1:123456789012:stream/orders";
+        String west = "arn:aws:kinesis:us-west-2:123456789012:stream/orders";
+        KinesisEvent.KinesisEventRecord fromEast = kinesis("100", order("o-east", 1));
+        fromEast.setEventSourceARN(east);
+        KinesisEvent.KinesisEventRecord fromWest = kinesis("100", order("o-west", 1));
+        fromWest.setEventSourceARN(west);
+
+        BatchReport<StreamsEventResponse, Confirmation> report = handler.processBatch(kinesis(fromEast, fromWest),
+                fixtures.context());
+
+        assertEquals(List.of(PROCESSED, PROCESSED), statuses(report), "one sequence number, two streams");
+        assertEquals(east + "/100", report.outcomes().get(0).key());
+        assertEquals(List.of("o-east", "o-west"), processed);
+        assertEquals(List.of(DUPLICATE), statuses(handler.processBatch(kinesis(fromWest), fixtures.context())));
     }
 
     @Test
