@@ -5,10 +5,13 @@ import dev.lambdaidempotency.IdempotencyStoreException;
 import dev.lambdaidempotency.internal.Environment;
 import dev.lambdaidempotency.spi.ResultPointer;
 import dev.lambdaidempotency.spi.ResultStore;
+import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import software.amazon.awssdk.core.ResponseInputStream;
@@ -207,6 +210,27 @@ public final class S3ResultStore implements ResultStore {
                     response.hasMetadata() ? response.metadata().get(DECODED_LENGTH_METADATA) : null, in::abort);
         } catch (SdkException e) {
             throw S3Failures.readFailed(recordId, pointer, e);
+        }
+    }
+
+    /**
+     * Encodes a sample result as {@link #put} would (compression decision, gzip, SHA-256, object key, request) and
+     * decodes it as {@link #get} would (size and checksum verification, gunzip), without sending anything.
+     */
+    @Override
+    public void prime() {
+        String recordId = "prime#" + "0".repeat(64);
+        byte[] json = "{\"prime\":\"a compressible sample result\"}".repeat(64).getBytes(StandardCharsets.UTF_8);
+        for (ObjectEncoder sampleEncoder : List.of(encoder, new ObjectEncoder(!encoder.compression()))) {
+            ObjectEncoder.EncodedObject encoded = sampleEncoder.encode(recordId, new ByteArrayInputStream(json),
+                    json.length);
+            String key = ObjectKeys.objectKey(objectKeyPrefix, recordId, encoded.sha256Hex(), encoded.gzip());
+            putRequest(key, encoded, json.length);
+            ResultPointer pointer = pointer(key, encoded);
+            GetObjectRequest.builder().bucket(pointer.bucket()).key(pointer.key()).build();
+            // decode closes the stream
+            ObjectDecoder.decode(recordId, pointer, encoded.body().newStream(), pointer.size(),
+                    Long.toString(json.length), () -> { });
         }
     }
 
