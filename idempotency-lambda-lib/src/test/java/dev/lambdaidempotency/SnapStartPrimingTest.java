@@ -153,6 +153,22 @@ class SnapStartPrimingTest {
     }
 
     @Test
+    void afterPrimingTheSampleKeyIsStillClaimedForRealNotReplayedFromTheWarmUp() {
+        ClaimCapture capture = new ClaimCapture();
+        Idempotency idempotency = Idempotency.builder().store(capture).metrics(IdempotencyMetricsSink.NONE)
+                .config(IdempotencyConfig.builder(Map.of()).functionName("payments").clock(CLOCK).localCacheSize(16)
+                        .keyHeader("Idempotency-Key").build())
+                .build();
+        RequestHandler<Map<String, Object>, Receipt> handler = idempotency.wrap(
+                (event, context) -> new Receipt("r", 1, List.of()), Receipt.class);
+        idempotency.prime();
+
+        assertThrows(ClaimCapture.Stop.class, () -> handler.handleRequest(
+                Map.of("headers", Map.of("Idempotency-Key", "prime-key")), null));
+        assertEquals("payments", capture.claim.id().substring(0, capture.claim.id().indexOf('#')));
+    }
+
+    @Test
     void withoutTheOptionNoHookIsRegistered() {
         assertNull(builder().build().snapStartHook());
     }
