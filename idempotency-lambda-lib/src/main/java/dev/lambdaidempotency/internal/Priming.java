@@ -1,23 +1,17 @@
 package dev.lambdaidempotency.internal;
 
 import dev.lambdaidempotency.IdempotencyConfig;
-import dev.lambdaidempotency.spi.ClaimResult;
 import dev.lambdaidempotency.spi.IdempotencyMetricsSink;
-import dev.lambdaidempotency.spi.IdempotencyRecord;
 import dev.lambdaidempotency.spi.IdempotencyStore;
 import dev.lambdaidempotency.spi.IdempotencyTracer;
 import dev.lambdaidempotency.spi.RecordId;
-import dev.lambdaidempotency.spi.RecordStatus;
 import dev.lambdaidempotency.spi.ResultStore;
-import dev.lambdaidempotency.spi.StoredResult;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -34,7 +28,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
  */
 public final class Priming {
     private static final System.Logger LOG = new LazyLogger("dev.lambdaidempotency");
-    private static final String SAMPLE_KEY = "prime-key";
 
     private final IdempotencyConfig config;
     private final String scope;
@@ -94,9 +87,10 @@ public final class Priming {
 
     /** Runs every step once, in memory. Never throws: priming is an optimization. */
     public void run() {
-        step("keys:event", () -> keys.fromEvent(representativeEvent(config.keyPaths(), config.payloadPath()),
+        step("keys:event", () -> keys.fromEvent(RepresentativeEvent.of(config.keyPaths(), config.payloadPath()),
                 keyDescription));
-        step("keys:explicit", () -> keys.fromExplicit(SAMPLE_KEY, Map.of("amount", 1, "currency", "EUR")));
+        step("keys:explicit", () -> keys.fromExplicit(RepresentativeEvent.SAMPLE_KEY,
+                Map.of("amount", 1, "currency", "EUR")));
         List<Target<?>> registered = List.copyOf(targets);
         for (int i = 0; i < registered.size(); i++) {
             Target<?> target = registered.get(i);
@@ -199,140 +193,7 @@ public final class Priming {
         return List.copyOf(samples);
     }
 
-    /**
-     * An event with a key at the first key path and a payload at the payload path, as nested maps and lists; a
-     * {@code body} that a path goes into is a JSON string, as API Gateway sends it.
-     */
-    static Object representativeEvent(List<String> keyPaths, String payloadPath) {
-        Map<String, Object> event = new LinkedHashMap<>();
-        if (keyPaths.isEmpty()) {
-            event.put("orderId", SAMPLE_KEY);
-            event.put("amount", 1);
-            return event;
-        }
-        put(event, keyPaths.get(0), SAMPLE_KEY);
-        if (payloadPath != null) {
-            put(event, payloadPath, new LinkedHashMap<>(Map.of("amount", 1)));
-        }
-        return bodiesAsText(event, null);
-    }
-
-    /** Puts {@code value} at {@code path} unless something is there already. */
-    @SuppressWarnings("unchecked")
-    private static void put(Map<String, Object> root, String path, Object value) {
-        String trimmed = path.trim();
-        if (trimmed.isEmpty() || trimmed.equals("$")) {
-            return;
-        }
-        if (trimmed.startsWith("$.")) {
-            trimmed = trimmed.substring(2);
-        }
-        List<Object> steps = new ArrayList<>();
-        for (String segment : trimmed.split("\\.", -1)) {
-            int bracket = segment.indexOf('[');
-            steps.add(bracket < 0 ? segment : segment.substring(0, bracket));
-            for (String index : bracket < 0 ? new String[0] : segment.substring(bracket + 1).split("\\]\\[?")) {
-                if (!index.isEmpty()) {
-                    steps.add(Integer.parseInt(index));
-                }
-            }
-        }
-        Object container = root;
-        for (int i = 0; i < steps.size(); i++) {
-            Object step = steps.get(i);
-            boolean last = i == steps.size() - 1;
-            Object next = last ? value
-                    : steps.get(i + 1) instanceof Integer ? new ArrayList<>() : new LinkedHashMap<>();
-            if (step instanceof Integer index && container instanceof List) {
-                List<Object> list = (List<Object>) container;
-                while (list.size() <= index) {
-                    list.add(null);
-                }
-                if (list.get(index) == null) {
-                    list.set(index, next);
-                }
-                container = list.get(index);
-            } else if (step instanceof String field && container instanceof Map) {
-                container = ((Map<String, Object>) container).computeIfAbsent(field, f -> next);
-            } else {
-                return; // the key path already put something else here
-            }
-        }
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Object bodiesAsText(Object node, String field) {
-        if (node instanceof Map<?, ?> map) {
-            Map<String, Object> copy = new LinkedHashMap<>();
-            map.forEach((k, v) -> copy.put((String) k, bodiesAsText(v, (String) k)));
-            return "body".equals(field) ? json(copy) : copy;
-        }
-        if (node instanceof List<?> list) {
-            List<Object> copy = new ArrayList<>();
-            list.forEach(v -> copy.add(bodiesAsText(v, null)));
-            return "body".equals(field) ? json(copy) : copy;
-        }
-        return node;
-    }
-
-    /** JSON text of maps, lists, strings, numbers and nulls. */
-    private static String json(Object node) {
-        StringBuilder out = new StringBuilder();
-        if (node instanceof Map<?, ?> map) {
-            out.append('{');
-            map.forEach((k, v) -> out.append(out.length() > 1 ? "," : "").append(quote((String) k)).append(':')
-                    .append(json(v)));
-            return out.append('}').toString();
-        }
-        if (node instanceof List<?> list) {
-            out.append('[');
-            list.forEach(v -> out.append(out.length() > 1 ? "," : "").append(json(v)));
-            return out.append(']').toString();
-        }
-        return node instanceof String text ? quote(text) : String.valueOf(node);
-    }
-
-    private static String quote(String text) {
-        StringBuilder out = new StringBuilder(text.length() + 2).append('"');
-        for (char c : text.toCharArray()) {
-            if (c == '"' || c == '\\') {
-                out.append('\\').append(c);
-            } else if (c < 0x20) {
-                out.append(String.format("\\u%04x", (int) c));
-            } else {
-                out.append(c);
-            }
-        }
-        return out.append('"').toString();
-    }
-
     /** A wrapped result type: its codec and the sample stored results to try. */
     private record Target<T>(String name, IdempotencyEngine.Codec<T> codec, List<String> samples) {
-    }
-
-    /** The protocol's store while priming: a map in memory, seeded with completed sample records. */
-    private static final class PrimingStore implements IdempotencyStore {
-        private final Map<String, IdempotencyRecord> records = new ConcurrentHashMap<>();
-
-        void seed(String id, String json, Instant now) {
-            records.put(id, new IdempotencyRecord(id, RecordStatus.COMPLETED, now.plusSeconds(3600), null, null,
-                    "prime-owner", new StoredResult.Inline(json)));
-        }
-
-        @Override
-        public ClaimResult claim(IdempotencyRecord claim, Instant now) {
-            IdempotencyRecord existing = records.putIfAbsent(claim.id(), claim);
-            return existing == null ? new ClaimResult.Claimed(null) : new ClaimResult.Existing(existing);
-        }
-
-        @Override
-        public void complete(IdempotencyRecord completedRecord) {
-            records.put(completedRecord.id(), completedRecord);
-        }
-
-        @Override
-        public void release(String id, String ownerToken) {
-            records.remove(id);
-        }
     }
 }

@@ -8,30 +8,30 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** The representative event priming derives keys from: built from the configured paths, bodies as JSON text. */
-class PrimingEventTest {
+class RepresentativeEventTest {
 
     @Test
     void aHeaderKeyAndAValidatedBodyAsApiGatewaySendsThem() {
         assertEquals(Map.of("headers", Map.of("Idempotency-Key", "prime-key"), "body", "{\"amount\":1}"),
-                Priming.representativeEvent(List.of("headers.Idempotency-Key",
+                RepresentativeEvent.of(List.of("headers.Idempotency-Key",
                         "multiValueHeaders.Idempotency-Key[0]"), "body"));
     }
 
     @Test
     void aKeyInsideTheBodyMakesTheBodyJsonText() {
         assertEquals(Map.of("body", "{\"order\":{\"id\":\"prime-key\"}}"),
-                Priming.representativeEvent(List.of("$.body.order.id"), "body"));
+                RepresentativeEvent.of(List.of("$.body.order.id"), "body"));
     }
 
     @Test
     void indexesBecomeLists() {
         assertEquals(Map.of("Records", Arrays.asList(null, Map.of("messageId", "prime-key"))),
-                Priming.representativeEvent(List.of("Records[1].messageId"), null));
+                RepresentativeEvent.of(List.of("Records[1].messageId"), null));
     }
 
     @Test
     void theWholeEventAsKeyIsASmallObject() {
-        assertEquals(Map.of("orderId", "prime-key", "amount", 1), Priming.representativeEvent(List.of(), null));
+        assertEquals(Map.of("orderId", "prime-key", "amount", 1), RepresentativeEvent.of(List.of(), null));
     }
 
     @Test
