@@ -10,7 +10,9 @@ import dev.lambdaidempotency.internal.Environment;
 import dev.lambdaidempotency.internal.IdempotencyEngine;
 import dev.lambdaidempotency.internal.IdempotentRequestHandler;
 import dev.lambdaidempotency.internal.IdempotentStreamHandler;
+import dev.lambdaidempotency.internal.Priming;
 import dev.lambdaidempotency.internal.RequestKeys;
+import dev.lambdaidempotency.internal.SnapStartPriming;
 import dev.lambdaidempotency.metrics.EmfMetricsSink;
 import dev.lambdaidempotency.spi.IdempotencyMetricsSink;
 import dev.lambdaidempotency.spi.IdempotencyStore;
@@ -52,6 +54,9 @@ public final class Idempotency {
     private final String scope;
     private final RequestKeys handlerKeys;
     private final String keyDescription;
+    private final Priming priming;
+    /** The registered CRaC resource, if any: the global context holds it weakly, so this keeps it alive. */
+    private final Object snapStartHook;
 
     private Idempotency(Builder builder) {
         this.config = builder.config != null ? builder.config : IdempotencyConfig.builder().build();
@@ -60,14 +65,18 @@ public final class Idempotency {
         // a JSON string on a key or payload path is one exact JSON value: "{...} more" must not pass for "{...}"
         this.treeReader = mapper.reader().with(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS,
                 DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
-        this.engine = new IdempotencyEngine(config, builder.store, builder.resultStore, builder.tracer,
-                builder.metrics != null ? builder.metrics : defaultMetrics(Environment.system()));
+        IdempotencyMetricsSink metrics = builder.metrics != null ? builder.metrics
+                : defaultMetrics(Environment.system());
+        this.engine = new IdempotencyEngine(config, builder.store, builder.resultStore, builder.tracer, metrics);
         this.scope = config.keySpace() == null ? config.functionName()
                 : config.functionName() + "#" + config.keySpace();
         this.handlerKeys = new RequestKeys(scope, config.keyPaths(), config.payloadPath(),
                 config.maxKeyBytes(), mapper, treeReader);
         this.keyDescription = config.keyPaths().isEmpty() ? "$ (the whole event)"
                 : String.join(" or ", config.keyPaths());
+        this.priming = new Priming(config, scope, builder.store, builder.resultStore, metrics, handlerKeys,
+                keyDescription);
+        this.snapStartHook = builder.primeOnSnapStart ? SnapStartPriming.register(priming) : null;
     }
 
     /**
@@ -134,7 +143,7 @@ public final class Idempotency {
         Objects.requireNonNull(outputType, "outputType");
         Objects.requireNonNull(hook, "hook");
         return new IdempotentRequestHandler<>(engine, handlerKeys, scope, keyDescription, config.missingKeyPolicy(),
-                codec(outputType), handler, hook);
+                priming.register(outputType, codec(outputType)), handler, hook);
     }
 
     /**
@@ -182,6 +191,7 @@ public final class Idempotency {
     public RequestStreamHandler wrapStream(RequestStreamHandler handler, ResponseHook<byte[]> hook) {
         Objects.requireNonNull(handler, "handler");
         Objects.requireNonNull(hook, "hook");
+        priming.registerStreamOutput();
         return new IdempotentStreamHandler(engine, handlerKeys, scope, keyDescription, config.missingKeyPolicy(),
                 treeReader, config.keyPaths(), config.payloadPath(), handler, hook);
     }
@@ -205,7 +215,39 @@ public final class Idempotency {
         // '@' cannot occur in a function name or key space, so operation ids never collide with handler ids
         RequestKeys keys = new RequestKeys(scope + "#@" + name, java.util.List.of(), null,
                 config.maxKeyBytes(), mapper, treeReader);
-        return new IdempotentOperation<>(engine, keys, scope + "@" + name, codec(resultType));
+        return new IdempotentOperation<>(engine, keys, scope + "@" + name,
+                priming.register(resultType, codec(resultType)));
+    }
+
+    /**
+     * Warms, in memory, what the first invocation would otherwise load and initialize, so that a SnapStart snapshot
+     * taken afterwards holds it ready: key selection, canonical JSON and SHA-256 on a representative event (built from
+     * the configured key and payload paths); the claim, record and replay protocol with the codec of every result
+     * type wrapped so far (a sample result such as {@code {}} is decoded into the type and encoded again, where the
+     * type accepts one); the record store's, result store's and metrics sink's own encoding ({@link
+     * IdempotencyStore#prime()}, {@link ResultStore#prime()}, {@link IdempotencyMetricsSink#prime()}).
+     *
+     * <p><b>Nothing is written</b>: the protocol runs against a private in-memory store, the stores only encode and
+     * decode samples (no request is sent, nothing reaches the table or the bucket), no metrics line is emitted and
+     * this instance's local cache is untouched. Unlike priming by invoking the handler, the user's handler never runs.
+     * Call it last in the handler's initialization, after every {@code wrap}; or let
+     * {@link Builder#primeOnSnapStart(boolean)} call it just before the snapshot.
+     *
+     * <p>Best effort: a step that fails is logged at WARNING and skipped; this method does not throw. It may be
+     * called any number of times, from any thread.
+     */
+    public void prime() {
+        priming.run();
+    }
+
+    /** For tests: the priming steps. */
+    Priming priming() {
+        return priming;
+    }
+
+    /** For tests: the registered CRaC resource, or {@code null}. */
+    Object snapStartHook() {
+        return snapStartHook;
     }
 
     /**
@@ -239,6 +281,7 @@ public final class Idempotency {
         private IdempotencyTracer tracer = IdempotencyTracer.NONE;
         private IdempotencyMetricsSink metrics;
         private ObjectMapper objectMapper;
+        private boolean primeOnSnapStart;
 
         private Builder() {
         }
@@ -314,15 +357,41 @@ public final class Idempotency {
         }
 
         /**
+         * Sets whether {@link Idempotency#prime()} runs before a Lambda SnapStart snapshot is taken: {@link #build()}
+         * registers a CRaC {@code org.crac.Resource} whose {@code beforeCheckpoint} primes this instance (writing
+         * nothing; see {@link Idempotency#prime()}), after the handler's constructor has wrapped its handlers.
+         * Outside a CRaC runtime (no SnapStart, local runs, tests) the registration does nothing.
+         *
+         * <pre>{@code
+         * Idempotency idempotency = Idempotency.builder().store(store).primeOnSnapStart(true).build();
+         * }</pre>
+         *
+         * <p>Needs {@code org.crac:crac} (1.4.0, 12 KB) on the classpath; the instance keeps the resource reachable,
+         * so keep the instance (as a handler field) for as long as the function lives.
+         *
+         * @param primeOnSnapStart default {@code false}
+         * @return this builder
+         */
+        public Builder primeOnSnapStart(boolean primeOnSnapStart) {
+            this.primeOnSnapStart = primeOnSnapStart;
+            return this;
+        }
+
+        /**
          * Builds the instance.
          *
          * @return a new, thread-safe instance
-         * @throws IllegalStateException    when no store was set
+         * @throws IllegalStateException    when no store was set, or {@link #primeOnSnapStart(boolean)} is on and
+         *                                  {@code org.crac:crac} is not on the classpath
          * @throws IllegalArgumentException when the default configuration cannot be built (no function name)
          */
         public Idempotency build() {
             if (store == null) {
                 throw new IllegalStateException("store is required: Idempotency.builder().store(...)");
+            }
+            if (primeOnSnapStart && !Priming.cracAvailable()) {
+                throw new IllegalStateException("primeOnSnapStart(true) needs the CRaC API on the classpath: add "
+                        + "the dependency org.crac:crac:1.4.0");
             }
             return new Idempotency(this);
         }

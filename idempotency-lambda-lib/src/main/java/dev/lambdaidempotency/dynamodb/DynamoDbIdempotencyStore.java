@@ -7,7 +7,10 @@ import dev.lambdaidempotency.spi.ClaimResult;
 import dev.lambdaidempotency.spi.IdempotencyRecord;
 import dev.lambdaidempotency.spi.IdempotencyStore;
 import dev.lambdaidempotency.spi.RecordStatus;
+import dev.lambdaidempotency.spi.ResultPointer;
+import dev.lambdaidempotency.spi.StoredResult;
 import java.time.Instant;
+import java.util.List;
 import java.util.Objects;
 import java.util.function.Supplier;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
@@ -140,6 +143,29 @@ public final class DynamoDbIdempotencyStore implements IdempotencyStore {
             }
             throw new IdempotencyClaimLostException("the claim on " + id + " is now held by another invocation; "
                     + "its record was left untouched", id);
+        }
+    }
+
+    /**
+     * Builds the claim, completion and release requests for sample records and encodes and decodes every kind of
+     * record (in progress; completed inline, offloaded and unavailable), without sending anything.
+     */
+    @Override
+    public void prime() {
+        Instant now = Instant.ofEpochSecond(1_700_000_000L);
+        String id = "prime#" + "0".repeat(64);
+        IdempotencyRecord claim = new IdempotencyRecord(id, RecordStatus.IN_PROGRESS, now.plusSeconds(3600),
+                now.plusSeconds(60), "0".repeat(64), "prime-owner", null);
+        codec.claimRequest(tableName, claim, now);
+        codec.releaseRequest(tableName, id, claim.ownerToken());
+        codec.decode(codec.encode(claim));
+        for (StoredResult result : List.of(new StoredResult.Inline("{\"prime\":true}"),
+                new StoredResult.Offloaded(new ResultPointer("bucket", "key", 1, "0".repeat(64), "application/json",
+                        "gzip")),
+                new StoredResult.Unavailable("prime"))) {
+            IdempotencyRecord completed = claim.complete(result);
+            codec.completeRequest(tableName, completed);
+            codec.decodeLeniently(codec.encode(completed));
         }
     }
 

@@ -135,6 +135,12 @@ public final class EmfMetricsSink implements IdempotencyMetricsSink {
         out.println(line); // PrintStream never throws; println is atomic with respect to other println calls
     }
 
+    /** Formats a sample line (every metric present) and drops it: nothing is written. */
+    @Override
+    public void prime() {
+        line(new InvocationMetrics("prime", InvocationMetrics.Outcome.NEW, true, 1, 1, 1));
+    }
+
     /**
      * The EMF line for {@code metrics}, without a line terminator.
      *

@@ -5,20 +5,15 @@ import dev.lambdaidempotency.IdempotencyStoreException;
 import dev.lambdaidempotency.internal.Environment;
 import dev.lambdaidempotency.spi.ResultPointer;
 import dev.lambdaidempotency.spi.ResultStore;
-import java.io.FilterInputStream;
-import java.io.IOException;
+import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.security.MessageDigest;
+import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.zip.Deflater;
-import java.util.zip.GZIPInputStream;
-import java.util.zip.GZIPOutputStream;
-import java.util.zip.ZipException;
-import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -27,7 +22,6 @@ import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3ClientBuilder;
 import software.amazon.awssdk.services.s3.model.GetObjectRequest;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
-import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.PutObjectRequest;
 import software.amazon.awssdk.services.s3.model.ServerSideEncryption;
 
@@ -76,25 +70,17 @@ public final class S3ResultStore implements ResultStore {
     /** User metadata (x-amz-meta-) holding the decoded length, used to size the read buffer. */
     static final String DECODED_LENGTH_METADATA = "decoded-length";
 
-    private static final int CHUNK = 64 * 1024;
-    private static final int MAX_ARRAY = Integer.MAX_VALUE - 8;
-    // level 1: on a 5 MB JSON report 4.3x smaller in ~30 ms of one vCPU, where the default level 6 gains 1.2x more
-    // ratio (0.2 MB less upload, a few ms) for ~40 ms more CPU, and Lambda often has less than one vCPU
-    private static final int COMPRESSION_LEVEL = Deflater.BEST_SPEED;
-    /** Bytes deflated to decide whether compression pays. */
-    private static final int SAMPLE = 64 * 1024;
-
     private final S3Client client;
     private final String bucket;
     private final String objectKeyPrefix;
-    private final boolean compression;
+    private final ObjectEncoder encoder;
     private final String sseKmsKeyId;
 
     private S3ResultStore(Builder builder, S3Client client, String bucket) {
         this.client = client;
         this.bucket = bucket;
         this.objectKeyPrefix = builder.objectKeyPrefix;
-        this.compression = builder.compression;
+        this.encoder = new ObjectEncoder(builder.compression);
         this.sseKmsKeyId = builder.sseKmsKeyId;
     }
 
@@ -165,17 +151,26 @@ public final class S3ResultStore implements ResultStore {
         if (length < 0) {
             throw new IllegalArgumentException("length must not be negative, was " + length);
         }
-        boolean gzip = compression && worthCompressing(json, length);
-        Upload upload = gzip ? compress(recordId, json, length) : identity(recordId, json, length);
-        String key = ObjectKeys.objectKey(objectKeyPrefix, recordId, upload.sha256Hex, gzip);
+        ObjectEncoder.EncodedObject encoded = encoder.encode(recordId, json, length);
+        String key = ObjectKeys.objectKey(objectKeyPrefix, recordId, encoded.sha256Hex(), encoded.gzip());
+        try {
+            client.putObject(putRequest(key, encoded, length), RequestBody.fromContentProvider(encoded.body(),
+                    encoded.size(), CONTENT_TYPE));
+        } catch (SdkException | UncheckedIOException e) {
+            throw S3Failures.putFailed(recordId, bucket, key, e);
+        }
+        return pointer(key, encoded);
+    }
+
+    private PutObjectRequest putRequest(String key, ObjectEncoder.EncodedObject encoded, long decodedLength) {
         PutObjectRequest.Builder request = PutObjectRequest.builder()
                 .bucket(bucket)
                 .key(key)
-                .contentLength(upload.size)
+                .contentLength(encoded.size())
                 .contentType(CONTENT_TYPE)
-                .checksumSHA256(Base64.getEncoder().encodeToString(HexFormat.of().parseHex(upload.sha256Hex)))
-                .metadata(Map.of(DECODED_LENGTH_METADATA, Long.toString(length)));
-        if (gzip) {
+                .checksumSHA256(Base64.getEncoder().encodeToString(HexFormat.of().parseHex(encoded.sha256Hex())))
+                .metadata(Map.of(DECODED_LENGTH_METADATA, Long.toString(decodedLength)));
+        if (encoded.gzip()) {
             request.contentEncoding(GZIP);
         }
         if (sseKmsKeyId != null) {
@@ -183,15 +178,12 @@ public final class S3ResultStore implements ResultStore {
         } else {
             request.serverSideEncryption(ServerSideEncryption.AES256);
         }
-        try {
-            client.putObject(request.build(), RequestBody.fromContentProvider(upload.body::newStream, upload.size,
-                    CONTENT_TYPE));
-        } catch (SdkException | UncheckedIOException e) {
-            throw new IdempotencyStoreException("S3 PutObject of the result of " + recordId + " to s3://" + bucket
-                    + "/" + key + " failed: " + e.getMessage(), recordId, isRetryable(e), e);
-        }
-        return new ResultPointer(bucket, key, upload.size, upload.sha256Hex, CONTENT_TYPE,
-                gzip ? GZIP : IDENTITY);
+        return request.build();
+    }
+
+    private ResultPointer pointer(String key, ObjectEncoder.EncodedObject encoded) {
+        return new ResultPointer(bucket, key, encoded.size(), encoded.sha256Hex(), CONTENT_TYPE,
+                encoded.gzip() ? GZIP : IDENTITY);
     }
 
     /**
@@ -205,252 +197,47 @@ public final class S3ResultStore implements ResultStore {
     public byte[] get(String recordId, ResultPointer pointer) {
         Objects.requireNonNull(recordId, "recordId");
         Objects.requireNonNull(pointer, "pointer");
-        boolean gzip = GZIP.equals(pointer.contentEncoding());
-        if (!gzip && !IDENTITY.equals(pointer.contentEncoding())) {
-            throw unavailable(recordId, pointer, "has an unknown content encoding \"" + pointer.contentEncoding()
-                    + "\"", null);
-        }
-        if (pointer.size() > MAX_ARRAY) {
-            throw unavailable(recordId, pointer, "is larger (" + pointer.size() + " bytes) than one read supports",
-                    null);
-        }
-        ResponseInputStream<GetObjectResponse> in = open(recordId, pointer);
-        byte[] stored = readVerified(recordId, pointer, in);
-        if (!gzip) {
-            return stored;
-        }
-        return gunzip(recordId, pointer, stored, decodedLengthHint(in.response(), stored.length));
-    }
-
-    private ResponseInputStream<GetObjectResponse> open(String recordId, ResultPointer pointer) {
+        ObjectDecoder.requireReadable(recordId, pointer); // before downloading anything
+        ResponseInputStream<GetObjectResponse> in;
         try {
-            return client.getObject(GetObjectRequest.builder().bucket(pointer.bucket()).key(pointer.key()).build());
-        } catch (NoSuchKeyException missing) {
-            throw unavailable(recordId, pointer, "is missing (NoSuchKey)", missing);
-        } catch (AwsServiceException e) {
-            if (e.statusCode() == 404) {
-                throw unavailable(recordId, pointer, "is missing (" + e.awsErrorDetails().errorCode() + ")", e);
-            }
-            String hint = e.statusCode() == 403 ? " (access denied; note that without s3:ListBucket S3 also "
-                    + "answers 403 for a missing object)" : "";
-            throw new IdempotencyStoreException("S3 GetObject of the result of " + recordId + " from s3://"
-                    + pointer.bucket() + "/" + pointer.key() + " failed: " + e.getMessage() + hint, recordId,
-                    isRetryable(e), e);
+            in = client.getObject(GetObjectRequest.builder().bucket(pointer.bucket()).key(pointer.key()).build());
         } catch (SdkException e) {
-            throw new IdempotencyStoreException("S3 GetObject of the result of " + recordId + " from s3://"
-                    + pointer.bucket() + "/" + pointer.key() + " failed: " + e.getMessage(), recordId,
-                    isRetryable(e), e);
+            throw S3Failures.getFailed(recordId, pointer, e);
         }
-    }
-
-    private static byte[] readVerified(String recordId, ResultPointer pointer,
-            ResponseInputStream<GetObjectResponse> in) {
-        int size = (int) pointer.size();
-        Long announced = in.response().contentLength();
-        if (announced != null && announced != size) {
-            in.abort();
-            throw unavailable(recordId, pointer, "has " + announced + " bytes where " + size + " were stored", null);
-        }
-        byte[] stored = new byte[size];
-        MessageDigest sha = ObjectKeys.sha256();
-        try (in) {
-            int read = 0;
-            while (read < size) {
-                int n = in.read(stored, read, Math.min(CHUNK, size - read));
-                if (n < 0) {
-                    throw unavailable(recordId, pointer, "ended after " + read + " of " + size + " bytes", null);
-                }
-                sha.update(stored, read, n);
-                read += n;
-            }
-            if (in.read() >= 0) {
-                in.abort();
-                throw unavailable(recordId, pointer, "is longer than the " + size + " bytes stored", null);
-            }
-        } catch (IOException | SdkException e) {
-            throw new IdempotencyStoreException("reading the result of " + recordId + " from s3://" + pointer.bucket()
-                    + "/" + pointer.key() + " failed: " + e.getMessage(), recordId, true, e);
-        }
-        String actual = HexFormat.of().formatHex(sha.digest());
-        if (!actual.equals(pointer.sha256())) {
-            throw unavailable(recordId, pointer, "fails its checksum (SHA-256 " + actual + ", recorded "
-                    + pointer.sha256() + ")", null);
-        }
-        return stored;
-    }
-
-    private static byte[] gunzip(String recordId, ResultPointer pointer, byte[] stored, long expected) {
-        ByteSink decoded = new ByteSink(expected);
-        byte[] chunk = new byte[CHUNK];
-        try (GZIPInputStream in = new GZIPInputStream(new java.io.ByteArrayInputStream(stored), CHUNK)) {
-            int n;
-            while ((n = in.read(chunk)) >= 0) {
-                decoded.write(chunk, 0, n);
-            }
-        } catch (ZipException | java.io.EOFException e) {
-            throw unavailable(recordId, pointer, "is not valid gzip: " + e.getMessage(), e);
-        } catch (IOException e) {
-            throw new UncheckedIOException("reading from memory cannot fail", e);
-        }
-        return decoded.toExactArray();
-    }
-
-    private static long decodedLengthHint(GetObjectResponse response, int storedLength) {
-        String value = response.hasMetadata() ? response.metadata().get(DECODED_LENGTH_METADATA) : null;
-        long fallback = Math.min(MAX_ARRAY, (long) storedLength * 4);
-        if (value == null) {
-            return fallback;
-        }
+        GetObjectResponse response = in.response();
         try {
-            long hint = Long.parseLong(value);
-            // a sanity bound: gzip cannot expand by more than ~1032x; never trust metadata for a huge allocation
-            return hint >= 0 && hint <= Math.min(MAX_ARRAY, (long) storedLength * 1032 + CHUNK) ? hint : fallback;
-        } catch (NumberFormatException e) {
-            return fallback;
+            return ObjectDecoder.decode(recordId, pointer, in, response.contentLength(),
+                    response.hasMetadata() ? response.metadata().get(DECODED_LENGTH_METADATA) : null, in::abort);
+        } catch (SdkException e) {
+            throw S3Failures.readFailed(recordId, pointer, e);
         }
     }
 
     /**
-     * Deflates a sample of the result (the first 64 KiB, at the level used for real) and compresses only when that
-     * at least halves it. Typical JSON shrinks 4-10x and deflates fast; high-entropy content (ids, hashes, encoded
-     * binary) shrinks little and deflates slowly, so gzip would cost more CPU than it saves in transfer. Streams
-     * that cannot be re-read are always compressed.
+     * Encodes a sample result as {@link #put} would (compression decision, gzip, SHA-256, object key, request) and
+     * decodes it as {@link #get} would (size and checksum verification, gunzip), without sending anything.
      */
-    static boolean worthCompressing(InputStream json, long length) {
-        if (!json.markSupported()) {
-            return true;
+    @Override
+    public void prime() {
+        String recordId = "prime#" + "0".repeat(64);
+        byte[] json = "{\"prime\":\"a compressible sample result\"}".repeat(64).getBytes(StandardCharsets.UTF_8);
+        for (ObjectEncoder sampleEncoder : List.of(encoder, new ObjectEncoder(!encoder.compression()))) {
+            ObjectEncoder.EncodedObject encoded = sampleEncoder.encode(recordId, new ByteArrayInputStream(json),
+                    json.length);
+            String key = ObjectKeys.objectKey(objectKeyPrefix, recordId, encoded.sha256Hex(), encoded.gzip());
+            putRequest(key, encoded, json.length);
+            ResultPointer pointer = pointer(key, encoded);
+            GetObjectRequest.builder().bucket(pointer.bucket()).key(pointer.key()).build();
+            // decode closes the stream
+            ObjectDecoder.decode(recordId, pointer, encoded.body().newStream(), pointer.size(),
+                    Long.toString(json.length), () -> { });
         }
-        byte[] sample = new byte[(int) Math.min(length, SAMPLE)];
-        try {
-            json.mark(sample.length);
-            int read = json.readNBytes(sample, 0, sample.length);
-            json.reset();
-            Deflater deflater = new Deflater(COMPRESSION_LEVEL, true);
-            try {
-                deflater.setInput(sample, 0, read);
-                deflater.finish();
-                byte[] out = new byte[CHUNK];
-                long compressed = 0;
-                while (!deflater.finished()) {
-                    compressed += deflater.deflate(out);
-                    if (compressed * 2 > read) {
-                        return false;
-                    }
-                }
-                return true;
-            } finally {
-                deflater.end();
-            }
-        } catch (IOException e) {
-            return true; // the real read reports the failure
-        }
-    }
-
-    private Upload compress(String recordId, InputStream json, long length) {
-        // JSON shrinks 4-10x at level 1, so a quarter of the input rarely grows; deflate's worst case (incompressible
-        // input) is about 0.1% larger than the input, which caps the growth
-        ByteSink compressed = new ByteSink(Math.max(1024, length / 4), length + length / 1000 + 1024);
-        long read = 0;
-        byte[] chunk = new byte[CHUNK];
-        try (GZIPOutputStream gzip = new LeveledGzipOutputStream(compressed, CHUNK, COMPRESSION_LEVEL)) {
-            int n;
-            while ((n = json.read(chunk)) >= 0) {
-                gzip.write(chunk, 0, n);
-                read += n;
-            }
-        } catch (IOException e) {
-            throw new IdempotencyStoreException("reading the result of " + recordId + " failed: " + e.getMessage(),
-                    recordId, false, e);
-        }
-        requireLength(recordId, length, read);
-        MessageDigest sha = ObjectKeys.sha256();
-        sha.update(compressed.array(), 0, compressed.size());
-        return new Upload(compressed::newStream, compressed.size(), HexFormat.of().formatHex(sha.digest()));
-    }
-
-    private Upload identity(String recordId, InputStream json, long length) {
-        MessageDigest sha = ObjectKeys.sha256();
-        if (!json.markSupported()) {
-            // cannot replay the stream for SDK retries: buffer it (one copy)
-            ByteSink copy = new ByteSink(length);
-            long read = copy(recordId, json, copy, sha);
-            requireLength(recordId, length, read);
-            return new Upload(copy::newStream, copy.size(), HexFormat.of().formatHex(sha.digest()));
-        }
-        json.mark(Integer.MAX_VALUE);
-        long read = copy(recordId, json, null, sha);
-        requireLength(recordId, length, read);
-        return new Upload(() -> {
-            try {
-                json.reset();
-            } catch (IOException e) {
-                throw new UncheckedIOException("the result stream cannot be re-read", e);
-            }
-            return new FilterInputStream(json) {
-                @Override
-                public void close() {
-                    // the caller owns the stream; the SDK may close each attempt's view
-                }
-            };
-        }, length, HexFormat.of().formatHex(sha.digest()));
-    }
-
-    private static long copy(String recordId, InputStream in, ByteSink out, MessageDigest sha) {
-        byte[] chunk = new byte[CHUNK];
-        long read = 0;
-        try {
-            int n;
-            while ((n = in.read(chunk)) >= 0) {
-                sha.update(chunk, 0, n);
-                if (out != null) {
-                    out.write(chunk, 0, n);
-                }
-                read += n;
-            }
-        } catch (IOException e) {
-            throw new IdempotencyStoreException("reading the result of " + recordId + " failed: " + e.getMessage(),
-                    recordId, false, e);
-        }
-        return read;
-    }
-
-    private static void requireLength(String recordId, long expected, long read) {
-        if (read != expected) {
-            throw new IdempotencyStoreException("the result of " + recordId + " was announced as " + expected
-                    + " bytes but the stream yielded " + read, recordId, false, null);
-        }
-    }
-
-    private static IdempotencyResultUnavailableException unavailable(String recordId, ResultPointer pointer,
-            String problem, Throwable cause) {
-        return new IdempotencyResultUnavailableException("the operation for " + recordId + " already completed and "
-                + "is not run again, but its stored result s3://" + pointer.bucket() + "/" + pointer.key() + " "
-                + problem, recordId, cause);
-    }
-
-    private static boolean isRetryable(RuntimeException e) {
-        if (e instanceof AwsServiceException service) {
-            return service.retryable() || service.isThrottlingException() || service.statusCode() >= 500;
-        }
-        return true; // client-side: I/O, time-outs, connection failures
     }
 
     @Override
     public String toString() {
-        return "S3ResultStore[s3://" + bucket + "/" + objectKeyPrefix + ", " + (compression ? GZIP : IDENTITY) + ", "
-                + (sseKmsKeyId != null ? "SSE-KMS" : "SSE-S3") + "]";
-    }
-
-    /** Where the upload's bytes come from: a provider of fresh streams, so that the SDK can retry. */
-    private record Upload(software.amazon.awssdk.http.ContentStreamProvider body, long size, String sha256Hex) {
-    }
-
-    /** {@link GZIPOutputStream} at a chosen compression level. */
-    private static final class LeveledGzipOutputStream extends GZIPOutputStream {
-        LeveledGzipOutputStream(java.io.OutputStream out, int size, int level) throws IOException {
-            super(out, size);
-            def.setLevel(level);
-        }
+        return "S3ResultStore[s3://" + bucket + "/" + objectKeyPrefix + ", " + (encoder.compression() ? GZIP : IDENTITY)
+                + ", " + (sseKmsKeyId != null ? "SSE-KMS" : "SSE-S3") + "]";
     }
 
     /** Collects the settings of an {@link S3ResultStore}. Not thread-safe. */

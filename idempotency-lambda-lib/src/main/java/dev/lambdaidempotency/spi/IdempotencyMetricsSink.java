@@ -18,4 +18,13 @@ public interface IdempotencyMetricsSink {
      * @param metrics what happened
      */
     void record(InvocationMetrics metrics);
+
+    /**
+     * Warms this sink's formatting without recording anything (no metrics line is written). Called by
+     * {@link dev.lambdaidempotency.Idempotency#prime()}.
+     *
+     * <p>Does nothing by default.
+     */
+    default void prime() {
+    }
 }

@@ -64,4 +64,16 @@ public interface IdempotencyStore {
     default int maxInlineResultBytes() {
         return Integer.MAX_VALUE;
     }
+
+    /**
+     * Warms this store's in-memory code paths (building requests, encoding and decoding records) so that the first
+     * request after a SnapStart restore does not pay for loading and initializing them. Called by
+     * {@link dev.lambdaidempotency.Idempotency#prime()}, typically just before the snapshot. Implementations must not
+     * perform any I/O and must not change what the store holds; priming is best effort, so a failure may be thrown
+     * and is logged by the caller.
+     *
+     * <p>Does nothing by default.
+     */
+    default void prime() {
+    }
 }

@@ -33,4 +33,15 @@ public interface ResultStore {
      * @throws dev.lambdaidempotency.IdempotencyStoreException when the store cannot be reached
      */
     byte[] get(String recordId, ResultPointer pointer);
+
+    /**
+     * Warms this store's in-memory code paths (encoding, hashing, naming and verifying objects) so that the first
+     * offload after a SnapStart restore does not pay for loading and initializing them. Called by
+     * {@link dev.lambdaidempotency.Idempotency#prime()}. Implementations must not perform any I/O and must not write
+     * anything; a failure may be thrown and is logged by the caller.
+     *
+     * <p>Does nothing by default.
+     */
+    default void prime() {
+    }
 }

@@ -22,7 +22,7 @@ class CompressionDecisionTest {
                     .append(",\"currency\":\"EUR\",\"status\":\"settled\"},");
         }
         byte[] bytes = json.append("{}]").toString().getBytes(StandardCharsets.UTF_8);
-        assertTrue(S3ResultStore.worthCompressing(new ByteArrayInputStream(bytes), bytes.length));
+        assertTrue(CompressionDecision.worthCompressing(new ByteArrayInputStream(bytes), bytes.length));
     }
 
     @Test
@@ -33,7 +33,7 @@ class CompressionDecisionTest {
         for (int i = 0; i < bytes.length; i++) {
             bytes[i] = (byte) alphabet.charAt(random.nextInt(alphabet.length()));
         }
-        assertFalse(S3ResultStore.worthCompressing(new ByteArrayInputStream(bytes), bytes.length),
+        assertFalse(CompressionDecision.worthCompressing(new ByteArrayInputStream(bytes), bytes.length),
                 "random alphanumerics shrink by about a quarter only");
     }
 
@@ -41,7 +41,7 @@ class CompressionDecisionTest {
     void theSampleIsReadWithoutConsumingTheStream() throws Exception {
         byte[] bytes = "{\"a\":1}".repeat(20_000).getBytes(StandardCharsets.UTF_8);
         InputStream in = new ByteArrayInputStream(bytes);
-        S3ResultStore.worthCompressing(in, bytes.length);
+        CompressionDecision.worthCompressing(in, bytes.length);
         assertArrayEquals(bytes, in.readAllBytes());
     }
 
@@ -53,6 +53,6 @@ class CompressionDecisionTest {
                 return false;
             }
         };
-        assertTrue(S3ResultStore.worthCompressing(once, 100));
+        assertTrue(CompressionDecision.worthCompressing(once, 100));
     }
 }
