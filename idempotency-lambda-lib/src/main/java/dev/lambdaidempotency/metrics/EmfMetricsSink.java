@@ -1,7 +1,7 @@
 package dev.lambdaidempotency.metrics;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
+import software.amazon.awssdk.thirdparty.jackson.core.JsonFactory;
+import software.amazon.awssdk.thirdparty.jackson.core.JsonGenerator;
 import dev.lambdaidempotency.spi.IdempotencyMetricsSink;
 import dev.lambdaidempotency.spi.InvocationMetrics;
 import java.io.IOException;
