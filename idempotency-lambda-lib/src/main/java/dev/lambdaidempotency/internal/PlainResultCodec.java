@@ -19,6 +19,7 @@ import java.net.URI;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -44,7 +45,7 @@ public final class PlainResultCodec implements ResultCodec {
 
     @Override
     public <T> Binding<T> bind(Class<T> type) {
-        String refused = refusal(type);
+        String refused = refusal(type, new HashSet<>());
         if (refused != null) {
             throw new IllegalArgumentException("results of type " + type.getName() + " cannot be recorded without "
                     + "jackson-databind: " + refused + "; add jackson-databind to the function, or pass a "
@@ -72,32 +73,65 @@ public final class PlainResultCodec implements ResultCodec {
         };
     }
 
-    /** Why {@code type} cannot be read, or {@code null} when it can. */
-    private static String refusal(Class<?> type) {
-        if (type.isPrimitive() || type.isEnum() || type.isArray() || SCALARS.contains(type) || type == Object.class
-                || type == Map.class || type == List.class || type == Set.class || type == Collection.class) {
+    /**
+     * Why {@code type}, or a type it holds (record components, bean properties, type arguments, array elements),
+     * cannot be written and read back, or {@code null} when it can.
+     */
+    private static String refusal(Type type, Set<Class<?>> seen) {
+        if (type instanceof ParameterizedType parameterized) {
+            for (Type argument : parameterized.getActualTypeArguments()) {
+                String refused = refusal(argument, seen);
+                if (refused != null) {
+                    return refused;
+                }
+            }
+        }
+        if (type instanceof GenericArrayType array) {
+            return refusal(array.getGenericComponentType(), seen);
+        }
+        Class<?> raw = raw(type);
+        if (raw.isArray()) {
+            return refusal(raw.getComponentType(), seen);
+        }
+        if (!seen.add(raw) || raw.isPrimitive() || raw.isEnum() || SCALARS.contains(raw) || raw == Object.class
+                || raw == Map.class || raw == List.class || raw == Set.class || raw == Collection.class) {
             return null;
         }
-        String name = type.getName();
+        String name = raw.getName();
         if (name.startsWith("java.") || name.startsWith("javax.")) {
-            return Map.class.isAssignableFrom(type) || Collection.class.isAssignableFrom(type) ? null
-                    : "no JSON form without a jackson-databind module";
+            return Map.class.isAssignableFrom(raw) || Collection.class.isAssignableFrom(raw) ? null
+                    : name + " has no JSON form without a jackson-databind module";
         }
-        if (type.isInterface() || Modifier.isAbstract(type.getModifiers())) {
-            return "an interface or abstract class cannot be instantiated";
+        if (raw.isInterface() || Modifier.isAbstract(raw.getModifiers())) {
+            return name + " is an interface or abstract class";
         }
-        if (EventTrees.hasJacksonAnnotation(type)) {
-            return "it carries Jackson annotations, which only jackson-databind reads";
+        if (EventTrees.hasJacksonAnnotation(raw)) {
+            return name + " carries Jackson annotations, which only jackson-databind reads";
         }
-        if (type.isRecord()) {
+        if (raw.isRecord()) {
+            for (RecordComponent component : raw.getRecordComponents()) {
+                String refused = refusal(component.getGenericType(), seen);
+                if (refused != null) {
+                    return refused;
+                }
+            }
             return null;
         }
         try {
-            type.getDeclaredConstructor();
-            return null;
+            raw.getDeclaredConstructor();
         } catch (NoSuchMethodException e) {
-            return "it is neither a record nor a class with a no-argument constructor";
+            return name + " is neither a record nor a class with a no-argument constructor";
         }
+        for (Method method : raw.getMethods()) {
+            if (method.getName().startsWith("set") && method.getParameterCount() == 1
+                    && !Modifier.isStatic(method.getModifiers())) {
+                String refused = refusal(method.getGenericParameterTypes()[0], seen);
+                if (refused != null) {
+                    return refused;
+                }
+            }
+        }
+        return null;
     }
 
     private static final Set<Class<?>> SCALARS = Set.of(String.class, Boolean.class, Integer.class, Long.class,
@@ -360,10 +394,10 @@ public final class PlainResultCodec implements ResultCodec {
         if (type == char.class) {
             return '\0';
         }
-        return number(type);
+        return zero(type);
     }
 
-    private static Object number(Class<?> type) {
+    private static Object zero(Class<?> type) {
         if (type == long.class) {
             return 0L;
         } else if (type == double.class) {

@@ -108,12 +108,20 @@ class PlainResultCodecTest {
     public record Annotated(@JsonProperty("order_id") String orderId) {
     }
 
+    /** Holds a value without a plain JSON form, two levels down. */
+    public record Nested(List<Map<String, Instant>> times) {
+    }
+
     @Test
-    void typesItCannotRecordAreRefusedWhenBound() {
-        for (Class<?> refused : List.of(Instant.class, Runnable.class, Annotated.class)) {
+    void typesItCannotRecordAreRefusedWhenBoundAtAnyDepth() {
+        for (Class<?> refused : List.of(Instant.class, Runnable.class, Annotated.class, Nested.class)) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> plain(refused));
             assertTrue(e.getMessage().startsWith("results of type " + refused.getName() + " cannot be recorded "
-                    + "without jackson-databind"), e.getMessage());
+                    + "without jackson-databind: "), e.getMessage());
         }
+        assertEquals("results of type " + Nested.class.getName() + " cannot be recorded without jackson-databind: "
+                + "java.time.Instant has no JSON form without a jackson-databind module; add jackson-databind to the "
+                + "function, or pass a ResultCodec (Idempotency.builder().resultCodec(...))",
+                assertThrows(IllegalArgumentException.class, () -> plain(Nested.class)).getMessage());
     }
 }

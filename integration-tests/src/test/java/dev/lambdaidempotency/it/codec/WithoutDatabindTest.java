@@ -36,8 +36,9 @@ class WithoutDatabindTest {
                     "stored {\"orderId\":\"o-1\",\"amountCents\":100}",
                     "http: replayed equal true, runs 2",
                     "Instant refused: results of type java.time.Instant cannot be recorded without jackson-databind: "
-                            + "no JSON form without a jackson-databind module; add jackson-databind to the function, "
-                            + "or pass a ResultCodec (Idempotency.builder().resultCodec(...))"),
+                            + "java.time.Instant has no JSON form without a jackson-databind module; add "
+                            + "jackson-databind to the function, or pass a ResultCodec "
+                            + "(Idempotency.builder().resultCodec(...))"),
                     scenario.call());
         }
     }
