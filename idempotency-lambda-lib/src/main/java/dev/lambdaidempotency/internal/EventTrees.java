@@ -13,6 +13,7 @@ import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.net.URI;
 import java.net.URL;
+import java.nio.ByteBuffer;
 import java.nio.charset.Charset;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -37,7 +38,7 @@ import java.util.regex.Pattern;
  * that record ids and payload hashes stay what they were: public getters ({@code getX}, and {@code isX} returning a
  * boolean) and public fields, named as databind names them ({@code getURL} is {@code url},
  * {@code getIsBase64Encoded} is {@code isBase64Encoded}), nulls kept; records by their components; maps with their
- * keys as text; {@code byte[]} as base64 text; enums by name; {@link Date} and {@link Calendar} as epoch
+ * keys as text; {@code byte[]} and {@link ByteBuffer} as base64 text; enums by name; {@link Date} and {@link Calendar} as epoch
  * milliseconds. What databind's default mapper refuses ({@code java.time}, {@code Optional}, beans without
  * properties) is refused too; a class that carries Jackson annotations, which only databind reads, is refused
  * unless databind is there to read it. Thread-safe.
@@ -207,6 +208,13 @@ public final class EventTrees implements Function<Object, JsonValue> {
         }
         if (value instanceof AtomicBoolean b) {
             return JsonValue.of(b.get());
+        }
+        if (value instanceof ByteBuffer buffer) {
+            // databind writes the bytes from position to limit, as base64 (Kinesis data, DynamoDB binary attributes)
+            ByteBuffer remaining = buffer.duplicate();
+            byte[] bytes = new byte[remaining.remaining()];
+            remaining.get(bytes);
+            return JsonValue.of(Base64.getEncoder().encodeToString(bytes));
         }
         if (value instanceof Date date) {
             return new JsonValue.Num(date.getTime());

@@ -9,13 +9,19 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketEvent;
 import com.amazonaws.services.lambda.runtime.events.ApplicationLoadBalancerRequestEvent;
+import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
+import com.amazonaws.services.lambda.runtime.events.KinesisEvent;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import com.amazonaws.services.lambda.runtime.events.models.dynamodb.AttributeValue;
+import com.amazonaws.services.lambda.runtime.events.models.dynamodb.StreamRecord;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.math.BigDecimal;
 import java.math.BigInteger;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.Date;
@@ -78,6 +84,32 @@ class EventTreesTest {
         SQSEvent event = new SQSEvent();
         event.setRecords(List.of(message));
         assertReadAsDatabindReadsIt(event);
+    }
+
+    @Test
+    void kinesisAndDynamoDbStreamEventsWithBinaryDataReadAsDatabindReadsThem() {
+        KinesisEvent.Record data = new KinesisEvent.Record();
+        data.setData(ByteBuffer.wrap("{\"orderId\":\"o-1\"}".getBytes(StandardCharsets.UTF_8)));
+        data.setSequenceNumber("49590338271490256608559692538361571095921575989136588898");
+        data.setApproximateArrivalTimestamp(new Date(1_700_000_000_000L));
+        KinesisEvent.KinesisEventRecord record = new KinesisEvent.KinesisEventRecord();
+        record.setKinesis(data);
+        record.setEventID("shardId-000000000000:1");
+        KinesisEvent kinesis = new KinesisEvent();
+        kinesis.setRecords(List.of(record));
+        assertReadAsDatabindReadsIt(kinesis);
+
+        StreamRecord change = new StreamRecord();
+        change.setKeys(Map.of("pk", new AttributeValue().withS("o-1")));
+        change.setNewImage(Map.of("blob", new AttributeValue().withB(ByteBuffer.wrap(new byte[] {1, 2, 3})),
+                "n", new AttributeValue().withN("12.50"), "tags", new AttributeValue().withSS("a", "b")));
+        change.setSequenceNumber("111");
+        DynamodbEvent.DynamodbStreamRecord streamRecord = new DynamodbEvent.DynamodbStreamRecord();
+        streamRecord.setDynamodb(change);
+        streamRecord.setEventName("INSERT");
+        DynamodbEvent dynamoDb = new DynamodbEvent();
+        dynamoDb.setRecords(List.of(streamRecord));
+        assertReadAsDatabindReadsIt(dynamoDb);
     }
 
     /** A record with every kind of value an event may carry. */
