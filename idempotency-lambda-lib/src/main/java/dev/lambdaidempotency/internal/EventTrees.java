@@ -244,8 +244,9 @@ public final class EventTrees implements Function<Object, JsonValue> {
 
     private static Object shapeOf(Class<?> type) {
         String name = type.getName();
+        // databind's default mapper refuses java.time and Joda types too ("add module ..."): so do we
         if (name.startsWith("java.") || name.startsWith("javax.") || name.startsWith("jdk.")
-                || name.startsWith("sun.")) {
+                || name.startsWith("sun.") || name.startsWith("org.joda.time.")) {
             throw new IllegalArgumentException("a value of type " + name + " has no JSON form without a "
                     + "jackson-databind module");
         }
