@@ -2,14 +2,16 @@ package dev.lambdaidempotency;
 
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.ObjectReader;
-import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.lambdaidempotency.internal.DatabindResultCodec;
+import dev.lambdaidempotency.internal.DatabindTrees;
 import dev.lambdaidempotency.internal.Environment;
+import dev.lambdaidempotency.internal.EventTrees;
 import dev.lambdaidempotency.internal.IdempotencyEngine;
 import dev.lambdaidempotency.internal.IdempotentRequestHandler;
 import dev.lambdaidempotency.internal.IdempotentStreamHandler;
+import dev.lambdaidempotency.internal.JsonValue;
+import dev.lambdaidempotency.internal.PlainResultCodec;
 import dev.lambdaidempotency.internal.Priming;
 import dev.lambdaidempotency.internal.RequestKeys;
 import dev.lambdaidempotency.internal.SnapStartPriming;
@@ -17,8 +19,10 @@ import dev.lambdaidempotency.metrics.EmfMetricsSink;
 import dev.lambdaidempotency.spi.IdempotencyMetricsSink;
 import dev.lambdaidempotency.spi.IdempotencyStore;
 import dev.lambdaidempotency.spi.IdempotencyTracer;
+import dev.lambdaidempotency.spi.ResultCodec;
 import dev.lambdaidempotency.spi.ResultStore;
 import java.util.Objects;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /**
@@ -49,29 +53,33 @@ public final class Idempotency {
 
     private final IdempotencyConfig config;
     private final IdempotencyEngine engine;
-    private final ObjectMapper mapper;
-    private final ObjectReader treeReader;
-    private final String scope;
-    private final RequestKeys handlerKeys;
-    private final String keyDescription;
+    private final Function<Object, JsonValue> events;
+    private final ResultCodec results;
     private final Priming priming;
     /** The registered CRaC resource, if any: the global context holds it weakly, so this keeps it alive. */
     private final Object snapStartHook;
+    private final String scope;
+    private final RequestKeys handlerKeys;
+    private final String keyDescription;
 
     private Idempotency(Builder builder) {
         this.config = builder.config != null ? builder.config : IdempotencyConfig.builder().build();
-        this.mapper = builder.objectMapper != null ? builder.objectMapper
-                : JsonMapper.builder().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
-        // a JSON string on a key or payload path is one exact JSON value: "{...} more" must not pass for "{...}"
-        this.treeReader = mapper.reader().with(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS,
-                DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+        // databind is optional: its classes are touched only when the application passed a mapper or has databind
+        this.events = builder.objectMapper != null ? DatabindTrees.of(builder.objectMapper) : EventTrees.DEFAULT;
+        if (builder.resultCodec != null) {
+            this.results = builder.resultCodec;
+        } else if (builder.objectMapper != null || EventTrees.databindAvailable()) {
+            this.results = DatabindResultCodec.of(builder.objectMapper);
+        } else {
+            this.results = PlainResultCodec.INSTANCE;
+        }
         IdempotencyMetricsSink metrics = builder.metrics != null ? builder.metrics
                 : defaultMetrics(Environment.system());
         this.engine = new IdempotencyEngine(config, builder.store, builder.resultStore, builder.tracer, metrics);
         this.scope = config.keySpace() == null ? config.functionName()
                 : config.functionName() + "#" + config.keySpace();
         this.handlerKeys = new RequestKeys(scope, config.keyPaths(), config.payloadPath(),
-                config.maxKeyBytes(), mapper, treeReader);
+                config.maxKeyBytes(), events);
         this.keyDescription = config.keyPaths().isEmpty() ? "$ (the whole event)"
                 : String.join(" or ", config.keyPaths());
         this.priming = new Priming(config, scope, builder.store, builder.resultStore, metrics, handlerKeys,
@@ -108,10 +116,11 @@ public final class Idempotency {
      * claim is released so that a retry can run.
      *
      * @param handler    the handler to protect
-     * @param outputType the response type (Jackson-serializable)
+     * @param outputType the response type (recorded as JSON: see {@link Builder#resultCodec})
      * @param <I>        event type
      * @param <O>        response type
      * @return the idempotent handler (thread-safe)
+     * @throws IllegalArgumentException when the result codec cannot record {@code outputType}
      */
     public <I, O> RequestHandler<I, O> wrap(RequestHandler<I, O> handler, Class<O> outputType) {
         return wrap(handler, outputType, Execution::result);
@@ -131,11 +140,12 @@ public final class Idempotency {
      * }</pre>
      *
      * @param handler    the handler to protect
-     * @param outputType the response type (Jackson-serializable)
+     * @param outputType the response type (recorded as JSON: see {@link Builder#resultCodec})
      * @param hook       turns each execution into the response; its return value is not recorded
      * @param <I>        event type
      * @param <O>        response type
      * @return the idempotent handler (thread-safe)
+     * @throws IllegalArgumentException when the result codec cannot record {@code outputType}
      */
     public <I, O> RequestHandler<I, O> wrap(RequestHandler<I, O> handler, Class<O> outputType,
             ResponseHook<O> hook) {
@@ -193,7 +203,7 @@ public final class Idempotency {
         Objects.requireNonNull(hook, "hook");
         priming.registerStreamOutput();
         return new IdempotentStreamHandler(engine, handlerKeys, scope, keyDescription, config.missingKeyPolicy(),
-                treeReader, config.keyPaths(), config.payloadPath(), handler, hook);
+                config.keyPaths(), config.payloadPath(), handler, hook);
     }
 
     /**
@@ -201,9 +211,11 @@ public final class Idempotency {
      * instance's store and settings but has its own key space.
      *
      * @param name       1-140 characters of {@code [A-Za-z0-9._:-]}, e.g. {@code charge}
-     * @param resultType the result type (Jackson-serializable)
+     * @param resultType the result type (recorded as JSON: see {@link Builder#resultCodec})
      * @param <T>        result type
      * @return the operation (thread-safe; create it once)
+     * @throws IllegalArgumentException when {@code name} is malformed or the result codec cannot record
+     *                                  {@code resultType}
      */
     public <T> IdempotentOperation<T> operation(String name, Class<T> resultType) {
         Objects.requireNonNull(name, "name");
@@ -214,7 +226,7 @@ public final class Idempotency {
         }
         // '@' cannot occur in a function name or key space, so operation ids never collide with handler ids
         RequestKeys keys = new RequestKeys(scope + "#@" + name, java.util.List.of(), null,
-                config.maxKeyBytes(), mapper, treeReader);
+                config.maxKeyBytes(), events);
         return new IdempotentOperation<>(engine, keys, scope + "@" + name,
                 priming.register(resultType, codec(resultType)));
     }
@@ -264,8 +276,8 @@ public final class Idempotency {
                 : EmfMetricsSink.DEFAULT_NAMESPACE).build();
     }
 
-    private <T> IdempotencyEngine.Codec<T> codec(Class<T> type) {
-        return new IdempotencyEngine.Codec<>(mapper.readerFor(type), mapper.writerFor(type));
+    private <T> ResultCodec.Binding<T> codec(Class<T> type) {
+        return results.bind(type);
     }
 
     @Override
@@ -280,7 +292,9 @@ public final class Idempotency {
         private IdempotencyConfig config;
         private IdempotencyTracer tracer = IdempotencyTracer.NONE;
         private IdempotencyMetricsSink metrics;
-        private ObjectMapper objectMapper;
+        /** An {@code ObjectMapper}, kept as {@code Object} so that this class loads without databind. */
+        private Object objectMapper;
+        private ResultCodec resultCodec;
         private boolean primeOnSnapStart;
 
         private Builder() {
@@ -346,13 +360,33 @@ public final class Idempotency {
         }
 
         /**
-         * Sets the Jackson mapper for events and results (to share the application's modules and settings).
+         * Reads events and records results with this Jackson mapper (to share the application's modules, naming
+         * strategy and annotations). Needs jackson-databind, which the library does not bring: without a mapper,
+         * events are read without databind (public getters and fields, as databind's default mapper reads them) and
+         * results are recorded with databind when it is on the class path, else with a light built-in codec (see
+         * {@link #resultCodec(ResultCodec)}).
          *
-         * @param objectMapper default: a plain mapper ignoring unknown properties
+         * @param objectMapper the application's mapper
          * @return this builder
          */
         public Builder objectMapper(ObjectMapper objectMapper) {
             this.objectMapper = Objects.requireNonNull(objectMapper, "objectMapper");
+            return this;
+        }
+
+        /**
+         * Records and replays results with this codec (takes precedence over {@link #objectMapper} for results;
+         * events are still read with the mapper when one is set). Default: jackson-databind (the mapper set with
+         * {@link #objectMapper}, else a plain mapper ignoring unknown properties) when databind is on the class path;
+         * otherwise a built-in codec for records, beans with a no-argument constructor and setters, maps,
+         * collections, arrays, enums, strings, numbers and booleans, which refuses other result types when a handler
+         * is wrapped.
+         *
+         * @param resultCodec the codec
+         * @return this builder
+         */
+        public Builder resultCodec(ResultCodec resultCodec) {
+            this.resultCodec = Objects.requireNonNull(resultCodec, "resultCodec");
             return this;
         }
 

@@ -3,6 +3,7 @@ package dev.lambdaidempotency;
 import com.amazonaws.services.lambda.runtime.Context;
 import dev.lambdaidempotency.internal.IdempotencyEngine;
 import dev.lambdaidempotency.internal.RequestKeys;
+import dev.lambdaidempotency.spi.ResultCodec;
 
 /**
  * One named operation, made idempotent with an explicit key: a payment call inside a bigger handler, one record of
@@ -21,9 +22,9 @@ public final class IdempotentOperation<T> {
     private final IdempotencyEngine engine;
     private final RequestKeys keys;
     private final String scope;
-    private final IdempotencyEngine.Codec<T> codec;
+    private final ResultCodec.Binding<T> codec;
 
-    IdempotentOperation(IdempotencyEngine engine, RequestKeys keys, String scope, IdempotencyEngine.Codec<T> codec) {
+    IdempotentOperation(IdempotencyEngine engine, RequestKeys keys, String scope, ResultCodec.Binding<T> codec) {
         this.engine = engine;
         this.keys = keys;
         this.scope = scope;

@@ -1,8 +1,5 @@
 package dev.lambdaidempotency.internal;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.BinaryNode;
-import com.fasterxml.jackson.databind.node.TextNode;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
@@ -13,7 +10,7 @@ import java.util.Map;
  * The {@code body} of an HTTP event that arrived base64-encoded: API Gateway REST and HTTP APIs, ALB, function URLs
  * and WebSocket APIs set {@code "isBase64Encoded": true} beside it. Decoding gives what the plain body would have
  * been: its text when the bytes are UTF-8 (then read like any body: JSON parsed, anything else as a string), else
- * the bytes themselves ({@link Binary}).
+ * the bytes themselves ({@link JsonValue.Bytes}).
  */
 final class Base64Body {
     /** The member that holds the body. */
@@ -30,16 +27,15 @@ final class Base64Body {
      * @param object the node holding the body
      * @return true when its flag is the JSON literal {@code true}
      */
-    static boolean isMarked(JsonNode object) {
-        JsonNode flag = object.get(FLAG);
-        return flag != null && flag.isBoolean() && flag.booleanValue();
+    static boolean isMarked(JsonValue object) {
+        return object.get(FLAG) == JsonValue.TRUE;
     }
 
     /**
-     * {@link #isMarked(JsonNode)} on the map that Jackson would turn into that node.
+     * {@link #isMarked(JsonValue)} on the map that becomes that object.
      *
      * @param object the map holding the body
-     * @return whether the flag is {@code true}, or {@code null} when only Jackson can tell (a flag that is neither
+     * @return whether the flag is {@code true}, or {@code null} when only its conversion can tell (a flag that is neither
      *         absent, {@code null}, a {@link Boolean}, a string nor a number, such as an {@code AtomicBoolean})
      */
     static Boolean isMarked(Map<?, ?> object) {
@@ -55,16 +51,16 @@ final class Base64Body {
      * {@code base64} tool insert every 76 characters, are ignored; anything else outside the alphabet is an error.
      *
      * @param base64 the body as delivered
-     * @return the decoded text as a {@link TextNode}, or a {@link Binary} when the bytes are not UTF-8
+     * @return the decoded text as a string, or {@link JsonValue.Bytes} when the bytes are not UTF-8
      * @throws IllegalArgumentException when {@code base64} is not base64
      */
-    static JsonNode decode(String base64) {
+    static JsonValue decode(String base64) {
         byte[] bytes = Base64.getDecoder().decode(withoutLineBreaks(base64));
         try {
             // a fresh decoder reports malformed input instead of replacing it, as new String(bytes, UTF_8) would
-            return TextNode.valueOf(StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)).toString());
+            return JsonValue.of(StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)).toString());
         } catch (CharacterCodingException notUtf8) {
-            return new Binary(bytes);
+            return new JsonValue.Bytes(bytes);
         }
     }
 
@@ -80,18 +76,5 @@ final class Base64Body {
             }
         }
         return joined.toString();
-    }
-
-    /**
-     * A decoded body whose bytes are not UTF-8 text (an image, say). It is hashed by its bytes, whose SHA-256 can
-     * never equal a canonical JSON digest (canonical JSON is always valid UTF-8); no path can select inside it. A
-     * distinct type because a plain {@link BinaryNode} (a {@code byte[]} in an event) hashes as its base64 text.
-     */
-    static final class Binary extends BinaryNode {
-        private static final long serialVersionUID = 1L;
-
-        Binary(byte[] bytes) {
-            super(bytes);
-        }
     }
 }

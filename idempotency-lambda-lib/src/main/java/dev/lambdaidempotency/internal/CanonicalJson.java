@@ -1,13 +1,14 @@
 package dev.lambdaidempotency.internal;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
+import java.util.Base64;
 import java.util.HexFormat;
-import java.util.Iterator;
+import java.util.Map;
 
 /**
  * SHA-256 of a JSON value in canonical form, streamed into the digest without building the text: object members
@@ -39,7 +40,7 @@ public final class CanonicalJson {
      * @param node any JSON value
      * @return its digest
      */
-    public static Digest sha256(JsonNode node) {
+    public static Digest sha256(JsonValue node) {
         Sink sink = new Sink();
         write(node, sink);
         return sink.finish();
@@ -71,42 +72,41 @@ public final class CanonicalJson {
         }
     }
 
-    private static void write(JsonNode node, Sink out) {
-        switch (node.getNodeType()) {
-            case OBJECT -> {
-                String[] names = new String[node.size()];
-                int n = 0;
-                for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
-                    names[n++] = it.next();
+    private static void write(JsonValue node, Sink out) {
+        if (node instanceof JsonValue.Obj object) {
+            Map<String, JsonValue> members = object.members();
+            String[] names = members.keySet().toArray(new String[0]);
+            Arrays.sort(names);
+            out.ascii('{');
+            for (int i = 0; i < names.length; i++) {
+                if (i > 0) {
+                    out.ascii(',');
                 }
-                Arrays.sort(names, 0, n);
-                out.ascii('{');
-                for (int i = 0; i < n; i++) {
-                    if (i > 0) {
-                        out.ascii(',');
-                    }
-                    out.string(names[i]);
-                    out.ascii(':');
-                    write(node.get(names[i]), out);
-                }
-                out.ascii('}');
+                out.string(names[i]);
+                out.ascii(':');
+                write(members.get(names[i]), out);
             }
-            case ARRAY -> {
-                out.ascii('[');
-                for (int i = 0; i < node.size(); i++) {
-                    if (i > 0) {
-                        out.ascii(',');
-                    }
-                    write(node.get(i), out);
+            out.ascii('}');
+        } else if (node instanceof JsonValue.Arr array) {
+            out.ascii('[');
+            for (int i = 0; i < array.items().size(); i++) {
+                if (i > 0) {
+                    out.ascii(',');
                 }
-                out.ascii(']');
+                write(array.items().get(i), out);
             }
-            case STRING -> out.string(node.textValue());
-            case NUMBER -> out.number(node);
-            case BOOLEAN -> out.text(node.booleanValue() ? "true" : "false");
-            case BINARY -> out.string(node.asText());
-            case NULL, MISSING -> out.text("null");
-            case POJO -> out.string(node.asText());
+            out.ascii(']');
+        } else if (node instanceof JsonValue.Str string) {
+            out.string(string.value());
+        } else if (node instanceof JsonValue.Num number) {
+            out.number(number.value());
+        } else if (node instanceof JsonValue.Bytes bytes) {
+            // as a byte[] in an event has always been hashed: its base64 text
+            out.string(Base64.getEncoder().encodeToString(bytes.bytes()));
+        } else if (node == JsonValue.TRUE || node == JsonValue.FALSE) {
+            out.text(node == JsonValue.TRUE ? "true" : "false");
+        } else {
+            out.text("null");
         }
     }
 
@@ -130,15 +130,22 @@ public final class CanonicalJson {
             }
         }
 
-        void number(JsonNode node) {
+        void number(Number number) {
             BigDecimal value;
-            if (node.isIntegralNumber() && node.canConvertToLong()) {
-                text(Long.toString(node.longValue()));
+            if (number instanceof Integer || number instanceof Long || number instanceof Short
+                    || number instanceof Byte) {
+                text(Long.toString(number.longValue()));
                 return;
-            } else if (node.isBigDecimal() || node.isBigInteger() || node.isIntegralNumber()) {
-                value = node.decimalValue();
+            } else if (number instanceof BigInteger big) {
+                if (big.bitLength() < 64) {
+                    text(Long.toString(big.longValue()));
+                    return;
+                }
+                value = new BigDecimal(big);
+            } else if (number instanceof BigDecimal decimal) {
+                value = decimal;
             } else {
-                double d = node.doubleValue();
+                double d = number.doubleValue();
                 if (Double.isNaN(d) || Double.isInfinite(d)) {
                     string(Double.toString(d));
                     return;

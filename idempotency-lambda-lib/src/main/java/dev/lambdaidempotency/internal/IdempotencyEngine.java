@@ -1,9 +1,6 @@
 package dev.lambdaidempotency.internal;
 
 import com.amazonaws.services.lambda.runtime.Context;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectReader;
-import com.fasterxml.jackson.databind.ObjectWriter;
 import dev.lambdaidempotency.IdempotencyClaimLostException;
 import dev.lambdaidempotency.Execution;
 import dev.lambdaidempotency.IdempotencyConfig;
@@ -23,6 +20,7 @@ import dev.lambdaidempotency.spi.InvocationMetrics;
 import dev.lambdaidempotency.spi.InvocationMetrics.Outcome;
 import dev.lambdaidempotency.spi.RecordId;
 import dev.lambdaidempotency.spi.RecordStatus;
+import dev.lambdaidempotency.spi.ResultCodec;
 import dev.lambdaidempotency.spi.ResultPointer;
 import dev.lambdaidempotency.spi.ResultStore;
 import dev.lambdaidempotency.spi.StoredResult;
@@ -79,16 +77,6 @@ public final class IdempotencyEngine {
     }
 
     /**
-     * Serializes and deserializes results of one type; built once per wrapped handler or operation.
-     *
-     * @param reader reads stored JSON into the result type
-     * @param writer writes results as JSON
-     * @param <T>    the result type
-     */
-    public record Codec<T>(ObjectReader reader, ObjectWriter writer) {
-    }
-
-    /**
      * Runs {@code action} at most once per record id within the record's validity, replaying its stored result to
      * every repeat.
      *
@@ -102,7 +90,7 @@ public final class IdempotencyEngine {
      * @return the live or replayed result, and which it is
      */
     public <T> Execution<T> execute(String scope, RecordId recordId, String payloadHash, Context context,
-            Codec<T> codec, Action<T> action) {
+            ResultCodec.Binding<T> codec, Action<T> action) {
         return new Invocation<>(scope, recordId, payloadHash, codec).run(context, action);
     }
 
@@ -156,14 +144,14 @@ public final class IdempotencyEngine {
         private final RecordId id;
         private final String recordId;
         private final String payloadHash;
-        private final Codec<T> codec;
+        private final ResultCodec.Binding<T> codec;
         private Outcome outcome = Outcome.ERROR;
         private boolean takeover;
         private long offloadedBytes;
         private long storeNanos;
         private long resultStoreNanos;
 
-        Invocation(String scope, RecordId id, String payloadHash, Codec<T> codec) {
+        Invocation(String scope, RecordId id, String payloadHash, ResultCodec.Binding<T> codec) {
             this.scope = scope;
             this.id = id;
             this.recordId = id.value();
@@ -302,12 +290,12 @@ public final class IdempotencyEngine {
         private StoredResult storeResult(T value, TraceSpan span) {
             byte[] json;
             try {
-                json = codec.writer().writeValueAsBytes(value);
-            } catch (JsonProcessingException e) {
+                json = codec.encode(value);
+            } catch (IOException e) {
                 LOG.log(System.Logger.Level.ERROR, "the result for " + recordId + " cannot be serialized as JSON; "
                         + "repeats will get IdempotencyResultUnavailableException", e);
                 return new StoredResult.Unavailable("the result could not be serialized as JSON: "
-                        + e.getOriginalMessage());
+                        + e.getMessage());
             }
             span.metadata("result_bytes", json.length);
             if (resultStore != null && json.length > config.offloadThresholdBytes()) {
@@ -452,7 +440,7 @@ public final class IdempotencyEngine {
 
         private T decode(byte[] json) {
             try {
-                return codec.reader().readValue(json);
+                return codec.decode(json);
             } catch (IOException e) {
                 throw new IdempotencyRecordUnreadableException("the stored result of record " + recordId
                         + " does not deserialize into the expected type: " + e.getMessage(), recordId, e);

@@ -5,6 +5,7 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import dev.lambdaidempotency.IdempotencyKeyException;
 import dev.lambdaidempotency.MissingKeyPolicy;
 import dev.lambdaidempotency.ResponseHook;
+import dev.lambdaidempotency.spi.ResultCodec;
 
 /**
  * A {@link RequestHandler} that runs its delegate at most once per key.
@@ -18,7 +19,7 @@ public final class IdempotentRequestHandler<I, O> implements RequestHandler<I, O
     private final String scope;
     private final String keyDescription;
     private final MissingKeyPolicy missingKeyPolicy;
-    private final IdempotencyEngine.Codec<O> codec;
+    private final ResultCodec.Binding<O> codec;
     private final RequestHandler<I, O> delegate;
     private final ResponseHook<O> hook;
 
@@ -33,7 +34,7 @@ public final class IdempotentRequestHandler<I, O> implements RequestHandler<I, O
      * @param hook             turns the result into the response
      */
     public IdempotentRequestHandler(IdempotencyEngine engine, RequestKeys keys, String scope, String keyDescription,
-            MissingKeyPolicy missingKeyPolicy, IdempotencyEngine.Codec<O> codec, RequestHandler<I, O> delegate,
+            MissingKeyPolicy missingKeyPolicy, ResultCodec.Binding<O> codec, RequestHandler<I, O> delegate,
             ResponseHook<O> hook) {
         this.engine = engine;
         this.keys = keys;

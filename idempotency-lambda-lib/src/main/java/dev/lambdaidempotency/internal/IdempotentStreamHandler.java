@@ -2,9 +2,6 @@ package dev.lambdaidempotency.internal;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectReader;
-import com.fasterxml.jackson.databind.node.MissingNode;
 import dev.lambdaidempotency.Execution;
 import dev.lambdaidempotency.IdempotencyKeyException;
 import dev.lambdaidempotency.MissingKeyPolicy;
@@ -30,7 +27,6 @@ public final class IdempotentStreamHandler implements RequestStreamHandler {
     private final String scope;
     private final String keyDescription;
     private final MissingKeyPolicy missingKeyPolicy;
-    private final ObjectReader treeReader;
     private final boolean keyIsRawInput;
     private final RequestStreamHandler delegate;
     private final ResponseHook<byte[]> hook;
@@ -41,21 +37,19 @@ public final class IdempotentStreamHandler implements RequestStreamHandler {
      * @param scope            metric/trace label
      * @param keyDescription   where the key is, for messages
      * @param missingKeyPolicy what to do without a key
-     * @param treeReader       parses the input (exact numbers, no trailing tokens)
      * @param keyPaths         configured key paths (empty: the whole event)
      * @param payloadPath      configured payload path, or {@code null}
      * @param delegate         the user's handler
      * @param hook             turns the output into the bytes written
      */
     public IdempotentStreamHandler(IdempotencyEngine engine, RequestKeys keys, String scope, String keyDescription,
-            MissingKeyPolicy missingKeyPolicy, ObjectReader treeReader, List<String> keyPaths,
+            MissingKeyPolicy missingKeyPolicy, List<String> keyPaths,
             String payloadPath, RequestStreamHandler delegate, ResponseHook<byte[]> hook) {
         this.engine = engine;
         this.keys = keys;
         this.scope = scope;
         this.keyDescription = keyDescription;
         this.missingKeyPolicy = missingKeyPolicy;
-        this.treeReader = treeReader;
         // a non-JSON input can still be a key when the key (and the validated payload, if any) is all of it
         this.keyIsRawInput = keyPaths.isEmpty() && (payloadPath == null || JsonSelector.parse(payloadPath).isRoot());
         this.delegate = delegate;
@@ -75,7 +69,7 @@ public final class IdempotentStreamHandler implements RequestStreamHandler {
             execution = engine.executeWithoutKey(scope, () -> run(event, context));
         } else {
             byte[][] written = new byte[1][];
-            Execution<JsonNode> stored = engine.execute(scope, derived.recordId(), derived.payloadHash(), context,
+            Execution<JsonValue> stored = engine.execute(scope, derived.recordId(), derived.payloadHash(), context,
                     StreamOutputCodec.CODEC, () -> {
                         written[0] = run(event, context);
                         return StreamOutputCodec.encode(written[0]);
@@ -107,13 +101,12 @@ public final class IdempotentStreamHandler implements RequestStreamHandler {
     }
 
     /** The input as JSON; a non-JSON input as its bytes when it is the key, else unreadable. */
-    private JsonNode tree(byte[] event) {
+    private JsonValue tree(byte[] event) {
         try {
-            JsonNode tree = treeReader.readTree(event);
-            return tree == null ? MissingNode.getInstance() : tree;
-        } catch (IOException notJson) {
+            return JsonText.parse(event);
+        } catch (JsonText.MalformedJsonException notJson) {
             if (keyIsRawInput) {
-                return new Base64Body.Binary(event);
+                return new JsonValue.Bytes(event);
             }
             throw new IdempotencyKeyException(IdempotencyKeyException.Reason.UNREADABLE_EVENT, "the input is not "
                     + "JSON, so no key can be selected at " + keyDescription, notJson);

@@ -1,15 +1,10 @@
 package dev.lambdaidempotency.internal;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.ObjectReader;
-import com.fasterxml.jackson.databind.node.MissingNode;
-import com.fasterxml.jackson.databind.node.TextNode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Function;
 
 /**
  * A compiled path into a JSON tree: dot-separated field names with optional {@code [index]} suffixes. Descending
@@ -92,93 +87,66 @@ public final class JsonSelector {
     }
 
     /**
-     * Selects from {@code root}.
-     *
-     * @param root   the event as a tree
-     * @param reader parses JSON strings met on the way
-     * @return the selected node, or {@link MissingNode} when a step finds nothing
-     * @throws UnreadableJsonException when a string on the path is not JSON, or a {@code body} on it is marked base64
-     *                                 and is not base64 or (with steps left) not UTF-8 text
-     */
-    public JsonNode select(JsonNode root, ObjectReader reader) throws UnreadableJsonException {
-        return select(root, reader::readTree);
-    }
-
-    /**
-     * {@link #select(JsonNode, ObjectReader)} with a caller-supplied parser (one that remembers what it parsed lets
-     * key selection and payload hashing share one parse of a body).
+     * Selects from {@code root}; a parser that remembers what it parsed lets key selection and payload hashing share
+     * one parse of a body.
      *
      * @param root   the event as a tree
      * @param parser parses JSON strings met on the way
-     * @return the selected node, or {@link MissingNode} when a step finds nothing
+     * @return the selected value, or {@link JsonValue#MISSING} when a step finds nothing
      * @throws UnreadableJsonException when a string on the path is not JSON, or a {@code body} on it is marked base64
      *                                 and is not base64 or (with steps left) not UTF-8 text
      */
-    public JsonNode select(JsonNode root, TextReader parser) throws UnreadableJsonException {
+    public JsonValue select(JsonValue root, TextReader parser) throws UnreadableJsonException {
         return select(root, 0, "$", false, parser);
     }
 
     /** Applies the steps from {@code firstStep} on to {@code node}, found at {@code where} (decoded from base64?). */
-    private JsonNode select(JsonNode node, int firstStep, String where, boolean decoded, TextReader parser)
+    private JsonValue select(JsonValue node, int firstStep, String where, boolean decoded, TextReader parser)
             throws UnreadableJsonException {
         for (int i = firstStep; i < steps.size(); i++) {
-            if (node == null || node.isMissingNode() || node.isNull()) {
-                return MissingNode.getInstance();
+            if (node == null || node.isNullOrMissing()) {
+                return JsonValue.MISSING;
             }
-            if (node instanceof Base64Body.Binary) {
+            if (node instanceof JsonValue.Bytes) {
                 throw binaryBody(where);
             }
-            if (node.isTextual()) {
-                node = parseEmbedded(node.textValue(), where, decoded, parser);
+            if (node.isText()) {
+                node = parseEmbedded(node.text(), where, decoded, parser);
             }
             Step step = steps.get(i);
-            JsonNode parent = node;
+            JsonValue parent = node;
             node = step.apply(node);
             where = step.next(where);
-            decoded = node != null && node.isTextual() && step.isBody() && Base64Body.isMarked(parent);
+            decoded = node != null && node.isText() && step.isBody() && Base64Body.isMarked(parent);
             if (decoded) {
-                node = decodeEmbedded(node.textValue(), where, parser);
+                node = decodeEmbedded(node.text(), where, parser);
             }
         }
-        return node == null ? MissingNode.getInstance() : node;
+        return node == null ? JsonValue.MISSING : node;
     }
 
     /**
      * Selects from a graph of {@link Map}s, {@link List}s, strings and scalars (how the Lambda runtime hands over
-     * untyped events) without converting the whole graph: only the selected value becomes a tree. The result is
-     * the same node {@link #select(JsonNode, ObjectReader)} finds in {@code mapper.valueToTree(root)}.
+     * untyped events) without converting the whole graph: only the selected value is converted. The result is the
+     * same value {@link #select(JsonValue, TextReader)} finds in {@code converter.apply(root)}.
      *
-     * @param root   the event
-     * @param mapper converts the selected value
-     * @param reader parses JSON strings met on the way
-     * @return the selected node, {@link MissingNode} when a step finds nothing, or {@code null} when the graph holds
-     *         something on the path this walk does not interpret exactly as Jackson would (convert the whole event)
+     * @param root      the event
+     * @param converter converts the selected value
+     * @param parser    parses JSON strings met on the way
+     * @return the selected value, {@link JsonValue#MISSING} when a step finds nothing, or {@code null} when the graph
+     *         holds something on the path this walk does not interpret exactly as the converter would (convert the
+     *         whole event)
      * @throws UnreadableJsonException when a string on the path is not JSON, or a {@code body} on it is marked base64
      *                                 and is not base64 or (with steps left) not UTF-8 text
      */
-    public JsonNode selectFromObjects(Object root, ObjectMapper mapper, ObjectReader reader)
-            throws UnreadableJsonException {
-        return selectFromObjects(root, mapper, reader::readTree);
-    }
-
-    /**
-     * {@link #selectFromObjects(Object, ObjectMapper, ObjectReader)} with a caller-supplied parser.
-     *
-     * @param root   the event
-     * @param mapper converts the selected value
-     * @param parser parses JSON strings met on the way
-     * @return as {@link #selectFromObjects(Object, ObjectMapper, ObjectReader)}
-     * @throws UnreadableJsonException when a string on the path is not JSON, or a {@code body} on it is marked base64
-     *                                 and is not base64 or (with steps left) not UTF-8 text
-     */
-    public JsonNode selectFromObjects(Object root, ObjectMapper mapper, TextReader parser)
+    public JsonValue selectFromObjects(Object root, Function<Object, JsonValue> converter, TextReader parser)
             throws UnreadableJsonException {
         Object current = root;
         String where = "$";
         boolean decoded = false;
         for (int i = 0; i < steps.size(); i++) {
             if (current == null) {
-                return MissingNode.getInstance();
+                return JsonValue.MISSING;
             }
             if (current instanceof String text) {
                 return select(parseEmbedded(text, where, decoded, parser), i, where, false, parser);
@@ -187,17 +155,17 @@ public final class JsonSelector {
             Map<?, ?> parent = current instanceof Map<?, ?> map ? map : null;
             if (current instanceof List<?> list) {
                 if (step.field != null) {
-                    return MissingNode.getInstance();
+                    return JsonValue.MISSING;
                 }
                 current = step.index < list.size() ? list.get(step.index) : null;
             } else if (current instanceof Map<?, ?> map) {
                 if (step.field == null) {
-                    return MissingNode.getInstance();
+                    return JsonValue.MISSING;
                 }
                 if (!map.containsKey(step.field)) {
                     for (Object key : map.keySet()) {
                         if (!(key instanceof String)) {
-                            return null; // Jackson writes such keys with toString(): leave it to Jackson
+                            return null; // such keys are written with toString(): leave it to the converter
                         }
                     }
                     current = step.caseInsensitive ? ignoringCase(map, step.field) : null;
@@ -205,7 +173,7 @@ public final class JsonSelector {
                     current = map.get(step.field);
                 }
             } else if (current instanceof Number || current instanceof Boolean) {
-                return MissingNode.getInstance();
+                return JsonValue.MISSING;
             } else {
                 return null; // a bean, an array, a node: not interpreted here
             }
@@ -217,19 +185,19 @@ public final class JsonSelector {
                     return null;
                 }
                 if (marked) {
-                    JsonNode body = decodeEmbedded(text, where, parser);
-                    if (!body.isTextual()) {
+                    JsonValue body = decodeEmbedded(text, where, parser);
+                    if (!body.isText()) {
                         return select(body, i + 1, where, true, parser);
                     }
-                    current = body.textValue();
+                    current = body.text();
                     decoded = true;
                 }
             }
         }
         if (current == null) {
-            return MissingNode.getInstance();
+            return JsonValue.MISSING;
         }
-        return current instanceof String text ? TextNode.valueOf(text) : mapper.valueToTree(current);
+        return current instanceof String text ? JsonValue.of(text) : converter.apply(current);
     }
 
     private static Object ignoringCase(Map<?, ?> map, String field) {
@@ -241,18 +209,18 @@ public final class JsonSelector {
         return null;
     }
 
-    private static JsonNode parseEmbedded(String text, String where, boolean decoded, TextReader parser)
+    private static JsonValue parseEmbedded(String text, String where, boolean decoded, TextReader parser)
             throws UnreadableJsonException {
         try {
             return parser.parse(text);
-        } catch (JsonProcessingException e) {
+        } catch (JsonText.MalformedJsonException e) {
             throw new UnreadableJsonException(where + (decoded
                     ? " is a base64-encoded body whose text is not valid JSON"
                     : " is a string that is not valid JSON"), e);
         }
     }
 
-    private static JsonNode decodeEmbedded(String base64, String where, TextReader parser)
+    private static JsonValue decodeEmbedded(String base64, String where, TextReader parser)
             throws UnreadableJsonException {
         try {
             return parser.decodeBase64(base64);
@@ -281,18 +249,18 @@ public final class JsonSelector {
             return field != null ? where + "." + field : where + "[" + index + "]";
         }
 
-        JsonNode apply(JsonNode node) {
+        JsonValue apply(JsonValue node) {
             if (field == null) {
-                return node.isArray() ? node.get(index) : null;
+                return node.get(index);
             }
-            if (!node.isObject()) {
+            if (!(node instanceof JsonValue.Obj object)) {
                 return null;
             }
-            JsonNode exact = node.get(field);
+            JsonValue exact = object.members().get(field);
             if (exact != null || !caseInsensitive) {
                 return exact;
             }
-            for (Map.Entry<String, JsonNode> entry : node.properties()) {
+            for (Map.Entry<String, JsonValue> entry : object.members().entrySet()) {
                 if (entry.getKey().equalsIgnoreCase(field)) {
                     return entry.getValue();
                 }
@@ -308,19 +276,19 @@ public final class JsonSelector {
          * Parses {@code text} as exactly one JSON value.
          *
          * @param text the string
-         * @return its tree
-         * @throws JsonProcessingException when it is not JSON
+         * @return its value
+         * @throws JsonText.MalformedJsonException when it is not JSON
          */
-        JsonNode parse(String text) throws JsonProcessingException;
+        JsonValue parse(String text) throws JsonText.MalformedJsonException;
 
         /**
          * Decodes a body marked {@code "isBase64Encoded": true}.
          *
          * @param base64 the body as delivered
-         * @return the decoded text as a text node, or the bytes when they are not UTF-8 text
+         * @return the decoded text as a string, or the bytes when they are not UTF-8 text
          * @throws IllegalArgumentException when {@code base64} is not base64
          */
-        default JsonNode decodeBase64(String base64) {
+        default JsonValue decodeBase64(String base64) {
             return Base64Body.decode(base64);
         }
     }

@@ -67,7 +67,7 @@ public final class Priming {
      * @param <T>   the result type
      * @return {@code codec}
      */
-    public <T> IdempotencyEngine.Codec<T> register(Class<T> type, IdempotencyEngine.Codec<T> codec) {
+    public <T> dev.lambdaidempotency.spi.ResultCodec.Binding<T> register(Class<T> type, dev.lambdaidempotency.spi.ResultCodec.Binding<T> codec) {
         add(new Target<>("result:" + type.getName(), codec, samplesFor(type)));
         return codec;
     }
@@ -194,6 +194,6 @@ public final class Priming {
     }
 
     /** A wrapped result type: its codec and the sample stored results to try. */
-    private record Target<T>(String name, IdempotencyEngine.Codec<T> codec, List<String> samples) {
+    private record Target<T>(String name, dev.lambdaidempotency.spi.ResultCodec.Binding<T> codec, List<String> samples) {
     }
 }

@@ -1,16 +1,11 @@
 package dev.lambdaidempotency.internal;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.ObjectReader;
-import com.fasterxml.jackson.databind.node.NullNode;
-import com.fasterxml.jackson.databind.node.TextNode;
 import dev.lambdaidempotency.IdempotencyKeyException;
 import dev.lambdaidempotency.IdempotencyKeyException.Reason;
 import dev.lambdaidempotency.spi.RecordId;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * Turns an event (or an explicit key) into a scoped record id and a payload hash. Everything that does not depend
@@ -21,8 +16,8 @@ public final class RequestKeys {
     private final List<JsonSelector> keySelectors;
     private final JsonSelector payloadSelector;
     private final int maxKeyBytes;
-    private final ObjectMapper mapper;
-    private final ObjectReader treeReader;
+    private final Function<Object, JsonValue> converter;
+    private final Parser parser;
     /** Key and payload are parts of the event: select them from a Map event without converting all of it. */
     private final boolean walkObjects;
 
@@ -40,19 +35,29 @@ public final class RequestKeys {
      * @param keyPaths        where the key is (first present wins); empty for the whole event
      * @param payloadPath     what to validate, or {@code null}
      * @param maxKeyBytes     largest canonical key accepted from a path
-     * @param mapper          turns events into trees
-     * @param treeReader      parses JSON strings met on a path (floats as BigDecimal, exact)
+     * @param converter       turns events (and payloads) into JSON values, e.g. {@link EventTrees#DEFAULT}
      */
     public RequestKeys(String scope, List<String> keyPaths, String payloadPath, int maxKeyBytes,
-            ObjectMapper mapper, ObjectReader treeReader) {
+            Function<Object, JsonValue> converter) {
+        this(scope, keyPaths, payloadPath, maxKeyBytes, converter, JsonText::parse);
+    }
+
+    /** Parses the JSON strings met on a path (a seam for tests that count parses). */
+    @FunctionalInterface
+    interface Parser {
+        JsonValue parse(String json) throws JsonText.MalformedJsonException;
+    }
+
+    RequestKeys(String scope, List<String> keyPaths, String payloadPath, int maxKeyBytes,
+            Function<Object, JsonValue> converter, Parser parser) {
         this.scope = scope;
         this.keySelectors = keyPaths.stream().map(JsonSelector::parse).toList();
         JsonSelector payload = payloadPath == null ? null : JsonSelector.parse(payloadPath);
         // validating the very value that is the key can never detect a mismatch: skip the work
         this.payloadSelector = payload != null && payload.isRoot() && keySelectors.isEmpty() ? null : payload;
         this.maxKeyBytes = maxKeyBytes;
-        this.mapper = mapper;
-        this.treeReader = treeReader;
+        this.converter = converter;
+        this.parser = parser;
         this.walkObjects = !keySelectors.isEmpty() && (payloadSelector == null || !payloadSelector.isRoot());
     }
 
@@ -73,9 +78,9 @@ public final class RequestKeys {
     }
 
     private Keys derive(Object event, String where) {
-        ParseOnce parser = new ParseOnce(treeReader);
-        JsonNode keyNode = null;
-        JsonNode payloadNode = null;
+        ParseOnce parser = new ParseOnce(this.parser);
+        JsonValue keyNode = null;
+        JsonValue payloadNode = null;
         boolean selected = false;
         if (walkObjects && (event instanceof Map || event instanceof List)) {
             try {
@@ -88,7 +93,7 @@ public final class RequestKeys {
             selected = keyNode != null && (payloadSelector == null || payloadNode != null);
         }
         if (!selected) {
-            JsonNode tree = toTree(event);
+            JsonValue tree = toTree(event);
             keyNode = selectKey(tree, parser, where);
             payloadNode = payloadSelector == null ? null : selectPayload(tree, parser);
         }
@@ -97,7 +102,7 @@ public final class RequestKeys {
         }
         CanonicalJson.Digest key = digest(keyNode, parser);
         if (!keySelectors.isEmpty()) {
-            requireSize(keyNode.isTextual() ? utf8Length(keyNode.textValue()) : key.length(), where);
+            requireSize(keyNode.isText() ? utf8Length(keyNode.text()) : key.length(), where);
         }
         String payloadHash = payloadNode == null ? null : digest(payloadNode, parser).hex();
         return new Keys(new RecordId(scope, key.hex()), payloadHash);
@@ -116,7 +121,7 @@ public final class RequestKeys {
             throw new IdempotencyKeyException(Reason.MISSING, "the idempotency key must not be null or blank", null);
         }
         requireSize(utf8Length(key), "the explicit key");
-        CanonicalJson.Digest digest = CanonicalJson.sha256(TextNode.valueOf(key));
+        CanonicalJson.Digest digest = CanonicalJson.sha256(JsonValue.of(key));
         String payloadHash;
         try {
             payloadHash = payload == null ? null : CanonicalJson.sha256(toTree(payload)).hex();
@@ -136,12 +141,12 @@ public final class RequestKeys {
                 + "refers to itself, to be read as JSON", cause);
     }
 
-    /** Like {@link #selectKey} on the converted event; {@code null} when only Jackson can tell. */
-    private JsonNode selectKeyFromObjects(Object event, ParseOnce parser, String where) {
-        JsonNode found = null;
+    /** Like {@link #selectKey} on the converted event; {@code null} when only the converter can tell. */
+    private JsonValue selectKeyFromObjects(Object event, ParseOnce parser, String where) {
+        JsonValue found = null;
         try {
             for (JsonSelector selector : keySelectors) {
-                found = selector.selectFromObjects(event, mapper, parser);
+                found = selector.selectFromObjects(event, converter, parser);
                 if (found == null || !isAbsent(found)) {
                     return found;
                 }
@@ -152,11 +157,11 @@ public final class RequestKeys {
         return found;
     }
 
-    private JsonNode selectKey(JsonNode tree, ParseOnce parser, String where) {
+    private JsonValue selectKey(JsonValue tree, ParseOnce parser, String where) {
         if (keySelectors.isEmpty()) {
             return tree;
         }
-        JsonNode found = null;
+        JsonValue found = null;
         try {
             for (JsonSelector selector : keySelectors) {
                 found = selector.select(tree, parser);
@@ -170,15 +175,15 @@ public final class RequestKeys {
         return found;
     }
 
-    private JsonNode selectPayloadFromObjects(Object event, ParseOnce parser) {
+    private JsonValue selectPayloadFromObjects(Object event, ParseOnce parser) {
         try {
-            return payloadSelector.selectFromObjects(event, mapper, parser);
+            return payloadSelector.selectFromObjects(event, converter, parser);
         } catch (JsonSelector.UnreadableJsonException e) {
             throw unreadable("the validated payload at " + payloadSelector, e);
         }
     }
 
-    private JsonNode selectPayload(JsonNode tree, ParseOnce parser) {
+    private JsonValue selectPayload(JsonValue tree, ParseOnce parser) {
         try {
             return payloadSelector.select(tree, parser);
         } catch (JsonSelector.UnreadableJsonException e) {
@@ -216,18 +221,18 @@ public final class RequestKeys {
         return bytes;
     }
 
-    private JsonNode toTree(Object event) {
+    private JsonValue toTree(Object event) {
         if (event == null) {
-            return NullNode.getInstance();
+            return JsonValue.NULL;
         }
-        if (event instanceof JsonNode node) {
+        if (event instanceof JsonValue node) {
             return node;
         }
         if (event instanceof CharSequence text) {
-            return TextNode.valueOf(text.toString());
+            return JsonValue.of(text.toString());
         }
         try {
-            return mapper.valueToTree(event);
+            return converter.apply(event);
         } catch (IllegalArgumentException e) {
             throw unconvertible(event, e);
         }
@@ -242,15 +247,15 @@ public final class RequestKeys {
      * A JSON text (an API Gateway body, say) is compared as canonical JSON; any other string as itself; a decoded
      * binary body by its bytes.
      */
-    private static CanonicalJson.Digest digest(JsonNode node, ParseOnce parser) {
-        if (node instanceof Base64Body.Binary binary) {
-            byte[] bytes = binary.binaryValue();
+    private static CanonicalJson.Digest digest(JsonValue node, ParseOnce parser) {
+        if (node instanceof JsonValue.Bytes binary) {
+            byte[] bytes = binary.bytes();
             return new CanonicalJson.Digest(CanonicalJson.sha256(bytes), bytes.length);
         }
-        if (node.isTextual() && looksLikeJsonContainer(node.textValue())) {
+        if (node.isText() && looksLikeJsonContainer(node.text())) {
             try {
-                return CanonicalJson.sha256(parser.parse(node.textValue()));
-            } catch (JsonProcessingException notJson) {
+                return CanonicalJson.sha256(parser.parse(node.text()));
+            } catch (JsonText.MalformedJsonException notJson) {
                 return CanonicalJson.sha256(node);
             }
         }
@@ -267,14 +272,15 @@ public final class RequestKeys {
         return false;
     }
 
-    static boolean isAbsent(JsonNode node) {
-        if (node == null || node.isMissingNode() || node.isNull()) {
+    static boolean isAbsent(JsonValue node) {
+        if (node == null || node.isNullOrMissing()) {
             return true;
         }
-        if (node.isTextual()) {
-            return node.textValue().isBlank();
+        if (node.isText()) {
+            return node.text().isBlank();
         }
-        return node.isContainerNode() && node.isEmpty();
+        return node instanceof JsonValue.Obj object ? object.members().isEmpty()
+                : node instanceof JsonValue.Arr array && array.items().isEmpty();
     }
 
     /**
@@ -283,27 +289,27 @@ public final class RequestKeys {
      * base64 decoding) instead of two. The decoded text is the same instance both times, so its parse is shared too.
      */
     private static final class ParseOnce implements JsonSelector.TextReader {
-        private final ObjectReader reader;
+        private final Parser parser;
         private String text;
-        private JsonNode tree;
+        private JsonValue tree;
         private String base64;
-        private JsonNode decoded;
+        private JsonValue decoded;
 
-        ParseOnce(ObjectReader reader) {
-            this.reader = reader;
+        ParseOnce(Parser parser) {
+            this.parser = parser;
         }
 
         @Override
-        public JsonNode parse(String json) throws JsonProcessingException {
+        public JsonValue parse(String json) throws JsonText.MalformedJsonException {
             if (json != text) { // the same String instance: the same body met twice
-                tree = reader.readTree(json);
+                tree = parser.parse(json);
                 text = json;
             }
             return tree;
         }
 
         @Override
-        public JsonNode decodeBase64(String body) {
+        public JsonValue decodeBase64(String body) {
             if (body != base64) {
                 decoded = Base64Body.decode(body);
                 base64 = body;

@@ -1,45 +1,57 @@
 package dev.lambdaidempotency.internal;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lambdaidempotency.IdempotencyRecordUnreadableException;
+import dev.lambdaidempotency.spi.ResultCodec;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * How a stream handler's output bytes are kept in a record (inline or offloaded alike): a one-member JSON object,
  * {@code {"output_text":"..."}} when the bytes are valid UTF-8 (JSON or not: the text as a JSON string, which gives
  * back exactly those bytes), else {@code {"output_base64":"..."}} (standard alphabet, padded). Never re-serialized
- * from a parse of the output, so a replay writes the very bytes the handler wrote. Uses its own mapper: the stored
- * form does not depend on the application's Jackson settings.
+ * from a parse of the output, so a replay writes the very bytes the handler wrote. Uses its own codec: the stored
+ * form does not depend on the application's JSON settings.
  */
 final class StreamOutputCodec {
     static final String TEXT = "output_text";
     static final String BASE64 = "output_base64";
 
-    private static final ObjectMapper MAPPER = JsonMapper.builder().build();
     /** The engine's codec for the stored form. */
-    static final IdempotencyEngine.Codec<JsonNode> CODEC = new IdempotencyEngine.Codec<>(
-            MAPPER.readerFor(JsonNode.class), MAPPER.writerFor(JsonNode.class));
+    static final ResultCodec.Binding<JsonValue> CODEC = new ResultCodec.Binding<>() {
+        @Override
+        public byte[] encode(JsonValue value) {
+            return JsonText.write(value);
+        }
+
+        @Override
+        public JsonValue decode(byte[] json) throws IOException {
+            try {
+                return JsonText.parse(json);
+            } catch (JsonText.MalformedJsonException e) {
+                throw new IOException(e.getMessage(), e);
+            }
+        }
+    };
 
     private StreamOutputCodec() {
     }
 
     /** The stored form of {@code output}. */
-    static JsonNode encode(byte[] output) {
-        ObjectNode stored = JsonNodeFactory.instance.objectNode();
+    static JsonValue encode(byte[] output) {
+        Map<String, JsonValue> stored = new LinkedHashMap<>(2);
         try {
             // a fresh decoder reports malformed input instead of replacing it, as new String(bytes, UTF_8) would
-            stored.put(TEXT, StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(output)).toString());
+            stored.put(TEXT, JsonValue.of(StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(output))
+                    .toString()));
         } catch (CharacterCodingException notUtf8) {
-            stored.put(BASE64, Base64.getEncoder().encodeToString(output));
+            stored.put(BASE64, JsonValue.of(Base64.getEncoder().encodeToString(output)));
         }
-        return stored;
+        return new JsonValue.Obj(stored);
     }
 
     /**
@@ -48,16 +60,16 @@ final class StreamOutputCodec {
      * @throws IdempotencyRecordUnreadableException when {@code stored} is not this form (a record written by a typed
      *                                              handler with the same key scope, say)
      */
-    static byte[] decode(JsonNode stored, String recordId) {
-        if (stored != null && stored.isObject() && stored.size() == 1) {
-            JsonNode text = stored.get(TEXT);
-            if (text != null && text.isTextual()) {
-                return text.textValue().getBytes(StandardCharsets.UTF_8);
+    static byte[] decode(JsonValue stored, String recordId) {
+        if (stored instanceof JsonValue.Obj object && object.members().size() == 1) {
+            JsonValue text = stored.get(TEXT);
+            if (text != null && text.isText()) {
+                return text.text().getBytes(StandardCharsets.UTF_8);
             }
-            JsonNode base64 = stored.get(BASE64);
-            if (base64 != null && base64.isTextual()) {
+            JsonValue base64 = stored.get(BASE64);
+            if (base64 != null && base64.isText()) {
                 try {
-                    return Base64.getDecoder().decode(base64.textValue());
+                    return Base64.getDecoder().decode(base64.text());
                 } catch (IllegalArgumentException e) {
                     throw unreadable(recordId, "its " + BASE64 + " is not base64", e);
                 }

@@ -4,12 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.TextNode;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
@@ -21,20 +18,22 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 class CanonicalJsonTest {
     private static final ObjectMapper MAPPER = new ObjectMapper();
-    /** How the library reads JSON strings met on a path (an API Gateway body): floats as exact decimals. */
-    private static final ObjectReader EXACT = MAPPER.reader().with(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
 
     private static String hash(String json) {
         try {
-            return CanonicalJson.sha256(EXACT.readTree(json)).hex();
-        } catch (JsonProcessingException e) {
+            return CanonicalJson.sha256(JsonText.parse(json)).hex();
+        } catch (JsonText.MalformedJsonException e) {
             throw new AssertionError("bad test JSON: " + json, e);
         }
     }
 
+    private static String hash(JsonNode node) {
+        return CanonicalJson.sha256(DatabindTrees.toValue(node)).hex();
+    }
+
     private static String hashAsDoubles(String json) {
         try {
-            return CanonicalJson.sha256(MAPPER.readTree(json)).hex();
+            return CanonicalJson.sha256(DatabindTrees.toValue(MAPPER.readTree(json))).hex();
         } catch (JsonProcessingException e) {
             throw new AssertionError("bad test JSON: " + json, e);
         }
@@ -56,7 +55,7 @@ class CanonicalJsonTest {
 
     @Test
     void lengthCountsTheCanonicalUtf8Bytes() {
-        CanonicalJson.Digest digest = CanonicalJson.sha256(TextNode.valueOf("é€😀"));
+        CanonicalJson.Digest digest = CanonicalJson.sha256(JsonValue.of("é€😀"));
         // quotes (2) + é (2) + € (3) + U+1F600 (4)
         assertEquals(11, digest.length());
         assertEquals(sha256Hex("\"é€😀\""), digest.hex());
@@ -134,15 +133,18 @@ class CanonicalJsonTest {
     @Test
     void numbersFromEveryNodeTypeAgree() {
         JsonNodeFactory f = JsonNodeFactory.instance;
-        String one = CanonicalJson.sha256(f.numberNode(1)).hex();
-        assertEquals(one, CanonicalJson.sha256(f.numberNode(1L)).hex());
-        assertEquals(one, CanonicalJson.sha256(f.numberNode((short) 1)).hex());
-        assertEquals(one, CanonicalJson.sha256(f.numberNode(1.0d)).hex());
-        assertEquals(one, CanonicalJson.sha256(f.numberNode(1.0f)).hex());
-        assertEquals(one, CanonicalJson.sha256(f.numberNode(new BigDecimal("1.000"))).hex());
-        assertEquals(one, CanonicalJson.sha256(f.numberNode(BigInteger.ONE)).hex());
-        assertEquals(CanonicalJson.sha256(f.numberNode(0.1d)).hex(),
-                CanonicalJson.sha256(f.numberNode(new BigDecimal("0.1"))).hex());
+        String one = hash(f.numberNode(1));
+        assertEquals(one, hash(f.numberNode(1L)));
+        assertEquals(one, hash(f.numberNode((short) 1)));
+        assertEquals(one, hash(f.numberNode(1.0d)));
+        assertEquals(one, hash(f.numberNode(1.0f)));
+        assertEquals(one, hash(f.numberNode(new BigDecimal("1.000"))));
+        assertEquals(one, hash(f.numberNode(BigInteger.ONE)));
+        assertEquals(hash(f.numberNode(0.1d)), hash(f.numberNode(new BigDecimal("0.1"))));
+        // the same numbers as the library's own values (converted from objects, read from text)
+        assertEquals(one, CanonicalJson.sha256(EventTrees.DEFAULT.apply(1.0f)).hex());
+        assertEquals(one, CanonicalJson.sha256(EventTrees.DEFAULT.apply(BigInteger.ONE)).hex());
+        assertEquals(one, hash("1.000"));
     }
 
     @Test
@@ -223,18 +225,21 @@ class CanonicalJsonTest {
     @Test
     void aValueTreeFromObjectsHashesLikeItsJsonText() {
         JsonNode fromMap = MAPPER.valueToTree(Map.of("b", 2.0, "a", Map.of("y", "é", "x", true)));
-        assertEquals(hash("{\"a\":{\"x\":true,\"y\":\"\\u00e9\"},\"b\":2}"), CanonicalJson.sha256(fromMap).hex());
+        String expected = hash("{\"a\":{\"x\":true,\"y\":\"\\u00e9\"},\"b\":2}");
+        assertEquals(expected, hash(fromMap));
+        assertEquals(expected, CanonicalJson.sha256(EventTrees.DEFAULT.apply(Map.of("b", 2.0, "a",
+                Map.of("y", "é", "x", true)))).hex());
     }
 
     @Test
     void longStringsSpanningTheBufferHashLikeTheirText() {
         String longAscii = "x".repeat(5000);
         String longMixed = "ab€".repeat(700) + "\n" + "😀".repeat(300);
-        assertEquals(sha256Hex("\"" + longAscii + "\""), CanonicalJson.sha256(TextNode.valueOf(longAscii)).hex());
+        assertEquals(sha256Hex("\"" + longAscii + "\""), CanonicalJson.sha256(JsonValue.of(longAscii)).hex());
         assertEquals(sha256Hex("\"" + longMixed.replace("\n", "\\n") + "\""),
-                CanonicalJson.sha256(TextNode.valueOf(longMixed)).hex());
+                CanonicalJson.sha256(JsonValue.of(longMixed)).hex());
         assertEquals(("\"" + longMixed.replace("\n", "\\n") + "\"").getBytes(StandardCharsets.UTF_8).length,
-                CanonicalJson.sha256(TextNode.valueOf(longMixed)).length());
+                CanonicalJson.sha256(JsonValue.of(longMixed)).length());
     }
 
     @Test
