@@ -69,6 +69,15 @@ class RestApiIntegrationTest {
                 .build();
     }
 
+    /** An instance that offloads responses over 1 KiB to {@code bucket}. */
+    private Idempotency offloadingTo(S3Client s3, String bucket) {
+        return Idempotency.builder().store(store)
+                .resultStore(S3ResultStore.builder(Map.of()).client(s3).bucket(bucket).build())
+                .config(IdempotencyConfig.builder(Map.of()).functionName("http-fn").clock(clock)
+                        .offloadThresholdBytes(1024).build())
+                .build();
+    }
+
     private RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent> handler(
             UnaryOperator<IdempotentHttp.Builder> adapter) {
         return adapter.apply(IdempotentHttp.builder(idempotency(c -> c))).build().restApi((request, context) -> {
@@ -400,11 +409,7 @@ class RestApiIntegrationTest {
     void aResponseLargerThanTheOffloadThresholdIsReplayedFromS3() {
         S3Client s3 = aws.s3Client();
         String bucket = aws.newBucket(s3);
-        Idempotency offloading = Idempotency.builder().store(store)
-                .resultStore(S3ResultStore.builder(Map.of()).client(s3).bucket(bucket).build())
-                .config(IdempotencyConfig.builder(Map.of()).functionName("http-fn").clock(clock)
-                        .offloadThresholdBytes(1024).build())
-                .build();
+        Idempotency offloading = offloadingTo(s3, bucket);
         String big = "x".repeat(50_000);
         var handler = IdempotentHttp.builder(offloading).build().restApi((request, context) -> {
             runs.incrementAndGet();
@@ -422,11 +427,7 @@ class RestApiIntegrationTest {
     void aProcessedRequestWhoseResponseIsLostIsResponseUnavailableNotAGeneric500() {
         S3Client s3 = aws.s3Client();
         String bucket = aws.newBucket(s3);
-        Idempotency offloading = Idempotency.builder().store(store)
-                .resultStore(S3ResultStore.builder(Map.of()).client(s3).bucket(bucket).build())
-                .config(IdempotencyConfig.builder(Map.of()).functionName("http-fn").clock(clock)
-                        .offloadThresholdBytes(1024).build())
-                .build();
+        Idempotency offloading = offloadingTo(s3, bucket);
         var handler = IdempotentHttp.builder(offloading).build().restApi((request, context) -> {
             runs.incrementAndGet();
             return new APIGatewayProxyResponseEvent().withStatusCode(200).withBody("y".repeat(5_000));

@@ -6,8 +6,7 @@ import com.amazonaws.services.lambda.runtime.serialization.events.LambdaEventSer
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.lambdaidempotency.spi.IdempotencyStore;
-import dev.lambdaidempotency.spi.ResultStore;
+import dev.lambdaidempotency.s3.S3ResultStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -15,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
@@ -29,6 +29,8 @@ import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.DynamicContainer;
 import org.junit.jupiter.api.DynamicNode;
 import org.junit.jupiter.api.DynamicTest;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * Idempotency contract tests generated from captured events: for every event file, JUnit 5 dynamic tests that invoke
@@ -136,20 +138,21 @@ public final class IdempotencyContract<I, O> {
      * @return the tests, for a {@code @TestFactory} method
      */
     public Stream<DynamicNode> tests() {
+        Clients clients = new Clients(settings.aws); // one pair of SDK clients for all the tests; a table each
         return settings.files.stream().map(file -> DynamicContainer.dynamicContainer(file.getFileName().toString(),
                 file.toUri(), Stream.of(
                         DynamicTest.dynamicTest("a repeat causes no effect and gets the same answer",
-                                () -> repeat(read(file))),
+                                () -> repeat(clients, read(file))),
                         DynamicTest.dynamicTest(settings.concurrency + " concurrent duplicates cause one invocation's"
-                                + " effects", () -> concurrent(read(file))),
+                                + " effects", () -> concurrent(clients, read(file))),
                         DynamicTest.dynamicTest("the same key with a changed payload is refused",
-                                () -> changedPayload(read(file))),
+                                () -> changedPayload(clients, read(file))),
                         DynamicTest.dynamicTest("the event without its key is refused",
-                                () -> missingKey(read(file))))));
+                                () -> missingKey(clients, read(file))))));
     }
 
-    private void repeat(ObjectNode event) throws Exception {
-        Run run = new Run();
+    private void repeat(Clients clients, ObjectNode event) throws Exception {
+        Run run = new Run(clients);
         Outcome<O> first = run.invoke(event);
         int effects = run.backend.effects();
         Assertions.assertNull(first.error(), () -> "the first invocation failed: " + first);
@@ -161,11 +164,11 @@ public final class IdempotencyContract<I, O> {
                 () -> "the repeat answered differently:\n first: " + first + "\n again: " + again);
     }
 
-    private void concurrent(ObjectNode event) throws Exception {
-        Run once = new Run();
+    private void concurrent(Clients clients, ObjectNode event) throws Exception {
+        Run once = new Run(clients);
         once.invoke(event);
         int single = once.backend.effects();
-        Run run = new Run();
+        Run run = new Run(clients);
         int n = settings.concurrency;
         CyclicBarrier start = new CyclicBarrier(n);
         ExecutorService pool = Executors.newFixedThreadPool(n);
@@ -201,8 +204,8 @@ public final class IdempotencyContract<I, O> {
         }
     }
 
-    private void changedPayload(ObjectNode event) throws Exception {
-        Run run = new Run();
+    private void changedPayload(Clients clients, ObjectNode event) throws Exception {
+        Run run = new Run(clients);
         run.invoke(event);
         int effects = run.backend.effects();
         Outcome<O> changed = run.invoke(settings.changePayload.apply(event.deepCopy()));
@@ -210,11 +213,32 @@ public final class IdempotencyContract<I, O> {
         Assertions.assertEquals(effects, run.backend.effects(), "a refused mismatch had an effect");
     }
 
-    private void missingKey(ObjectNode event) throws Exception {
-        Run run = new Run();
+    private void missingKey(Clients clients, ObjectNode event) throws Exception {
+        Run run = new Run(clients);
         Outcome<O> outcome = run.invoke(settings.removeKey.apply(event.deepCopy()));
         Assertions.assertTrue(settings.missingKey.test(outcome), () -> "not refused for its missing key: " + outcome);
         Assertions.assertEquals(0, run.backend.effects(), "an event without a key had an effect");
+    }
+
+    /** SDK clients for the extension's backends, made on first use and shared by a contract's tests. */
+    private static final class Clients {
+        private final LocalAwsExtension aws;
+        private DynamoDbClient dynamoDb;
+        private S3Client s3;
+
+        Clients(LocalAwsExtension aws) {
+            this.aws = aws;
+        }
+
+        /** A new table and bucket, with stores on them. */
+        synchronized ContractBackend newBackend() {
+            if (dynamoDb == null) {
+                dynamoDb = aws.dynamoDbClient();
+                s3 = aws.s3Client();
+            }
+            return new ContractBackend(aws.newStore(dynamoDb),
+                    S3ResultStore.builder(Map.of()).client(s3).bucket(aws.newBucket(s3)).build());
+        }
     }
 
     /** One test's backend and handler. */
@@ -222,12 +246,8 @@ public final class IdempotencyContract<I, O> {
         final ContractBackend backend;
         final RequestHandler<I, O> handler;
 
-        Run() throws Exception {
-            LocalAwsExtension aws = settings.aws;
-            IdempotencyStore store = aws.newStore(aws.dynamoDbClient());
-            ResultStore results = dev.lambdaidempotency.s3.S3ResultStore.builder(java.util.Map.of())
-                    .client(aws.s3Client()).bucket(aws.newBucket(aws.s3Client())).build();
-            backend = new ContractBackend(store, results);
+        Run(Clients clients) throws Exception {
+            backend = clients.newBackend();
             handler = settings.factory.create(backend);
         }
 

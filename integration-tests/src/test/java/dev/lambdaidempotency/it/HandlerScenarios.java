@@ -321,19 +321,25 @@ abstract class HandlerScenarios {
         }
     }
 
-    @Test
-    void withoutAContextTheClaimLastsTheConfiguredLease() throws Exception {
+    /** Starts {@code operation} on key {@code k} in the background, holding its claim until {@code finish}. */
+    private Future<String> holdingTheClaim(IdempotentOperation<String> operation, CountDownLatch finish) {
         CountDownLatch started = new CountDownLatch(1);
-        CountDownLatch finish = new CountDownLatch(1);
-        IdempotentOperation<String> operation = idempotency(c -> c.inProgressLease(Duration.ofSeconds(30)))
-                .operation("charge", String.class);
-        Instant start = clock.instant();
         Future<String> first = executor.submit(() -> operation.call("k", () -> {
             started.countDown();
             await(finish);
             return "first";
         }));
         await(started);
+        return first;
+    }
+
+    @Test
+    void withoutAContextTheClaimLastsTheConfiguredLease() throws Exception {
+        CountDownLatch finish = new CountDownLatch(1);
+        IdempotentOperation<String> operation = idempotency(c -> c.inProgressLease(Duration.ofSeconds(30)))
+                .operation("charge", String.class);
+        Instant start = clock.instant();
+        Future<String> first = holdingTheClaim(operation, finish);
         IdempotencyInProgressException e = assertThrows(IdempotencyInProgressException.class,
                 () -> operation.call("k", () -> "second"));
         assertEquals(start.plusSeconds(30), e.claimExpiresAt());
@@ -620,16 +626,10 @@ abstract class HandlerScenarios {
     /** Issue 9, bug 2: without a context the claim lasts as long as a Lambda function can run (15 minutes). */
     @Test
     void aContextlessCallIsNotTakenOverWhileAFunctionCouldStillBeRunningIt() throws Throwable {
-        CountDownLatch started = new CountDownLatch(1);
         CountDownLatch finish = new CountDownLatch(1);
         IdempotentOperation<String> operation = idempotency(c -> c).operation("charge", String.class);
         Instant start = clock.instant();
-        Future<String> first = executor.submit(() -> operation.call("k", () -> {
-            started.countDown();
-            await(finish);
-            return "first";
-        }));
-        await(started);
+        Future<String> first = holdingTheClaim(operation, finish);
         clock.advance(Duration.ofMinutes(6));
         IdempotencyInProgressException e = assertThrows(IdempotencyInProgressException.class,
                 () -> operation.call("k", () -> "second"));

@@ -152,18 +152,8 @@ final class LambdaRuntime implements AutoCloseable {
      * function's output reaches us through the emulator's pipe, possibly just after the invocation's response.
      */
     long awaitCount(String text, long atLeast) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        long count = count(text);
-        while (count < atLeast && System.nanoTime() < deadline) {
-            try {
-                Thread.sleep(20); // waiting for output already written by another process, not for correctness
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            }
-            count = count(text);
-        }
-        return count;
+        Poll.until(() -> count(text) >= atLeast, Duration.ofSeconds(10));
+        return count(text);
     }
 
     /** The emulator's {@code INIT REPORT} of the first (cold) init, once an invocation has run. */
@@ -222,25 +212,22 @@ final class LambdaRuntime implements AutoCloseable {
     }
 
     private void awaitListening(int port) throws IOException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new IOException(label + ": the emulator exited with " + process.exitValue() + ":\n" + tail(40));
-            }
-            try (Socket socket = new Socket()) {
-                socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
-                return;
-            } catch (IOException notYet) {
-                Thread.onSpinWait();
-            }
-            try {
-                Thread.sleep(20); // polling a port that is not bound yet; not a correctness wait
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IOException("interrupted", e);
-            }
+        boolean listening = Poll.until(() -> !process.isAlive() || accepts(port), Duration.ofSeconds(20));
+        if (!process.isAlive()) {
+            throw new IOException(label + ": the emulator exited with " + process.exitValue() + ":\n" + tail(40));
         }
-        throw new IOException(label + ": the emulator did not listen on " + port + " within 20 s:\n" + tail(40));
+        if (!listening) {
+            throw new IOException(label + ": the emulator did not listen on " + port + " within 20 s:\n" + tail(40));
+        }
+    }
+
+    private static boolean accepts(int port) {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
+            return true;
+        } catch (IOException notYet) {
+            return false;
+        }
     }
 
     /**

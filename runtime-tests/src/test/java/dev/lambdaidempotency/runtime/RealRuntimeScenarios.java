@@ -484,18 +484,14 @@ abstract class RealRuntimeScenarios {
     }
 
     /** Polls the table until an invocation running in another process has written its claim. */
-    private String awaitNewItem(Map<String, Map<String, AttributeValue>> before, Future<?> running)
-            throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (System.nanoTime() < deadline && !running.isDone()) {
-            Map<String, Map<String, AttributeValue>> added = newItems(before);
-            if (!added.isEmpty()) {
-                assertEquals(1, added.size(), added.keySet().toString());
-                return added.keySet().iterator().next();
-            }
-            Thread.sleep(50); // polling another process's progress, not waiting for correctness
+    private String awaitNewItem(Map<String, Map<String, AttributeValue>> before, Future<?> running) {
+        Poll.until(() -> running.isDone() || !newItems(before).isEmpty(), Duration.ofSeconds(30));
+        Map<String, Map<String, AttributeValue>> added = newItems(before);
+        if (added.isEmpty()) {
+            return fail("no claim was written by the invocation (done: " + running.isDone() + ")");
         }
-        return fail("no claim was written by the invocation (done: " + running.isDone() + ")");
+        assertEquals(1, added.size(), added.keySet().toString());
+        return added.keySet().iterator().next();
     }
 
     /** Waits out a lease recorded in the table: real processes run on the real clock. */
