@@ -13,8 +13,8 @@ import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionChe
 /**
  * The physical floor: exactly the requests the library's DynamoDB store sends, with the same item shape and the
  * same conditions, written directly against {@link DynamoDbClient} with no abstraction. A claim is a conditional
- * {@code PutItem} (ALL_OLD both ways); a completion a {@code PutItem} fenced on status and owner; a release a
- * {@code DeleteItem} with the same fence. Thread-safe.
+ * {@code PutItem} (ALL_OLD both ways); a completion a {@code PutItem} fenced on status and owner, or on the record
+ * being gone (swept while the handler ran); a release a {@code DeleteItem} fenced on status and owner. Thread-safe.
  */
 public final class RawFloorStore {
     /** Attribute names: the library's defaults. */
@@ -35,11 +35,13 @@ public final class RawFloorStore {
     private static final String CLAIM_CONDITION =
             "attribute_not_exists(#id) OR #exp < :now OR (#status = :inprogress AND #ipexp < :nowms)";
     private static final String OWNER_CONDITION = "#status = :inprogress AND #owner = :owner";
+    private static final String COMPLETE_CONDITION = "attribute_not_exists(#id) OR (" + OWNER_CONDITION + ")";
     private static final AttributeValue IN_PROGRESS = AttributeValue.fromS("IN_PROGRESS");
     private static final AttributeValue COMPLETED = AttributeValue.fromS("COMPLETED");
     private static final Map<String, String> CLAIM_NAMES = Map.of("#id", ID, "#exp", EXPIRATION, "#status", STATUS,
             "#ipexp", IN_PROGRESS_EXPIRATION);
     private static final Map<String, String> OWNER_NAMES = Map.of("#status", STATUS, "#owner", OWNER);
+    private static final Map<String, String> COMPLETE_NAMES = Map.of("#id", ID, "#status", STATUS, "#owner", OWNER);
 
     private final DynamoDbClient client;
     private final String table;
@@ -113,8 +115,8 @@ public final class RawFloorStore {
         client.putItem(PutItemRequest.builder()
                 .tableName(table)
                 .item(item)
-                .conditionExpression(OWNER_CONDITION)
-                .expressionAttributeNames(OWNER_NAMES)
+                .conditionExpression(COMPLETE_CONDITION)
+                .expressionAttributeNames(COMPLETE_NAMES)
                 .expressionAttributeValues(Map.of(":inprogress", IN_PROGRESS, ":owner", AttributeValue.fromS(owner)))
                 .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)
                 .build());

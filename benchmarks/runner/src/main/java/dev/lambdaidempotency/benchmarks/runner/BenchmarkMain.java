@@ -21,11 +21,19 @@ import java.util.Set;
  * [--only warm,contention,cold,jar]}.
  */
 public final class BenchmarkMain {
-    private static final long POWERTOOLS_COLD_NANOS = 300_000_000L;
-    private static final long POWERTOOLS_CLASSES = 1200;
-    private static final long POWERTOOLS_JAR_BYTES = 4L * 1024 * 1024;
+    // Powertools for AWS Lambda (Java) 2.5.0 `@Idempotent`, quoted from issue 11 (measured 2026-12-05 by the
+    // project owner with this method, C1 only, above a bare function making one DynamoDB call)
+    private static final long POWERTOOLS_COLD_NANOS = 186_000_000L;
+    private static final long POWERTOOLS_CLASSES = 1195;
+    private static final long POWERTOOLS_JAR_BYTES = 4_215_671L;
     private static final long POWERTOOLS_CPU_LOW_NANOS = 30_000;
     private static final long POWERTOOLS_CPU_HIGH_NANOS = 100_000;
+    // issue 11's aims
+    private static final long AIM_COLD_NANOS = POWERTOOLS_COLD_NANOS / 4;
+    private static final long AIM_INIT_NANOS = 30_000_000L;
+    private static final long AIM_CLASSES = 300;
+    private static final long AIM_JAR_BYTES = 600_000L;
+    private static final long AIM_JAR_BYTES_WITH_DATABIND = 150_000L;
 
     private BenchmarkMain() {
     }
@@ -123,7 +131,10 @@ public final class BenchmarkMain {
                     + "library sends (conditional PutItem with ALL_OLD both ways, completion PutItem fenced on status "
                     + "and owner, fenced DeleteItem; the same item shape), issued directly with the SDK, the key used "
                     + "as is, the result serialized with the same Jackson writer. *ours*: `Idempotency.wrap`, key at "
-                    + "`orderId`, default settings. CPU is the calling thread's "
+                    + "`orderId`, default settings. *" + WarmBenchmark.AGAIN + "*: a second floor, identical to the first "
+                    + "(its difference from the floor shows what chance alone puts \"above the floor\" in this run). *"
+                    + WarmBenchmark.IN_MEMORY + "*: the library over an in-memory store (no request, no SDK): its own "
+                    + "work, compared with the bare handler. CPU is the calling thread's "
                     + "(`ThreadMXBean.getCurrentThreadCpuTime`): marshalling, signing, HTTP client, hashing, JSON; "
                     + "DynamoDB Local's own work runs on its threads and is not in it.").blank();
             r.warm(warm.cases());
@@ -178,6 +189,8 @@ public final class BenchmarkMain {
     private static void summary(Report r, WarmBenchmark warm, Map<String, ColdStartBenchmark.Result> cold,
             JarSizes.Jar bare, JarSizes.Jar ours) {
         r.line("## Summary against Powertools for AWS Lambda (Java) 2.5.0").blank();
+        r.line("Aims: issue 11 (cold start, init, classes, jar) and the earlier warm-path aims; Powertools figures "
+                + "are quoted, not measured here.").blank();
         r.header("", "Powertools 2.5.0 `@Idempotent` (quoted)", "our aim", "lambda-idempotency (measured)",
                 "verdict");
         if (warm != null) {
@@ -196,36 +209,57 @@ public final class BenchmarkMain {
                 r.row("Round trips per call, " + wc.title, c[1], aim, measured, verdict);
             }
             StringBuilder cpu = new StringBuilder();
+            StringBuilder noise = new StringBuilder();
+            StringBuilder own = new StringBuilder();
             long worst = Long.MIN_VALUE;
             for (String id : List.of("first", "replay", "throws")) {
                 WarmBenchmark.Case wc = warm.cases().stream().filter(x -> x.id.equals(id)).findFirst().orElseThrow();
-                long delta = wc.variant("ours").cpu.median() - wc.variant("floor").cpu.median();
+                long floor = wc.variant("floor").cpu.median();
+                long delta = wc.variant("ours").cpu.median() - floor;
                 worst = Math.max(worst, delta);
-                cpu.append(cpu.length() == 0 ? "" : ", ").append(id).append(' ').append(Report.signedMicros(delta))
+                String sep = cpu.length() == 0 ? "" : ", ";
+                cpu.append(sep).append(id).append(' ').append(Report.signedMicros(delta)).append(" µs");
+                noise.append(sep).append(id).append(' ')
+                        .append(Report.signedMicros(wc.variant(WarmBenchmark.AGAIN).cpu.median() - floor))
+                        .append(" µs");
+                own.append(sep).append(id).append(' ').append(Report.signedMicros(
+                        wc.variant(WarmBenchmark.IN_MEMORY).cpu.median() - wc.variant("bare").cpu.median()))
                         .append(" µs");
             }
             String cpuVerdict = worst <= POWERTOOLS_CPU_LOW_NANOS / 2 ? "met"
                     : worst <= POWERTOOLS_CPU_HIGH_NANOS / 2 ? "met against the upper end only" : "NOT met";
             r.row("Caller CPU above the floor, per call (median)", "+30 to +100 µs", "at most half: +15 to +50 µs",
-                    cpu, cpuVerdict);
+                    cpu + " (a second floor measured " + noise + " above the first: the noise band)", cpuVerdict);
+            r.row("The library's own CPU per call: store in memory, above the bare handler (median)", "–",
+                    "a few µs", own.toString(), "–");
         }
         if (cold != null) {
-            long oneCall = cold.get("one-call").total.median();
-            long floor = cold.get("floor").total.median();
-            long oursCold = cold.get("ours").total.median();
-            r.row("Cold start above a bare function making one DynamoDB call (median)", "+300 ms",
-                    "at most +150 ms", Report.signedMillis(oursCold - oneCall) + " ms (" + Report.signedMillis(
-                            oursCold - floor) + " ms above the floor's two requests)",
-                    oursCold - oneCall <= POWERTOOLS_COLD_NANOS / 2 ? "met" : "NOT met");
-            long classes = cold.get("ours").classes.median() - cold.get("one-call").classes.median();
-            r.row("Classes loaded above the same", "+1,200", "at most +600", String.format(Locale.ROOT, "%+d (%+d "
-                    + "above the floor)", classes, cold.get("ours").classes.median()
-                    - cold.get("floor").classes.median()), classes <= POWERTOOLS_CLASSES / 2 ? "met" : "NOT met");
+            ColdStartBenchmark.Result oneCall = cold.get("one-call");
+            ColdStartBenchmark.Result floor = cold.get("floor");
+            ColdStartBenchmark.Result o = cold.get("ours");
+            long above = o.total.median() - oneCall.total.median();
+            r.row("Cold start above a bare function making one DynamoDB call (median, C1 as Lambda)",
+                    "+" + POWERTOOLS_COLD_NANOS / 1_000_000 + " ms", "at most a quarter: +"
+                    + Report.millis(AIM_COLD_NANOS) + " ms", Report.signedMillis(above) + " ms ("
+                    + Report.signedMillis(o.total.median() - floor.total.median())
+                    + " ms above the floor's two requests)", above <= AIM_COLD_NANOS ? "met" : "NOT met");
+            long init = o.init.median() - floor.init.median();
+            r.row("Construction (init) above the floor's (median)", "–", "at most +30 ms",
+                    Report.signedMillis(init) + " ms", init <= AIM_INIT_NANOS ? "met" : "NOT met");
+            long classes = o.classes.median() - oneCall.classes.median();
+            r.row("Classes loaded above the same", String.format(Locale.ROOT, "%+,d", POWERTOOLS_CLASSES),
+                    "at most +" + AIM_CLASSES, String.format(Locale.ROOT, "%+d (%+d above the floor)", classes,
+                            o.classes.median() - floor.classes.median()), classes <= AIM_CLASSES ? "met" : "NOT met");
         }
         if (bare != null) {
             long added = ours.fileBytes() - bare.fileBytes();
-            r.row("Shaded jar above bare + DynamoDbClient", "+4.0 MiB", "at most +2.0 MiB", Report.signedMib(added),
-                    added <= POWERTOOLS_JAR_BYTES / 2 ? "met" : "NOT met");
+            String measured = String.format(Locale.ROOT, "%+,d B", added);
+            r.row("Shaded jar above bare + DynamoDbClient, a function with no Jackson of its own",
+                    String.format(Locale.ROOT, "%+,d B", POWERTOOLS_JAR_BYTES), "at most +0.6 MB", measured,
+                    added <= AIM_JAR_BYTES ? "met" : "NOT met");
+            r.row("Same, for a function that already has jackson-databind (the library adds no Jackson, so the "
+                    + "figure is the same)", "–", "at most +0.15 MB", measured,
+                    added <= AIM_JAR_BYTES_WITH_DATABIND ? "met" : "NOT met");
         }
     }
 

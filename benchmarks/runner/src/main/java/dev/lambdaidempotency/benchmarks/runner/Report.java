@@ -94,7 +94,12 @@ final class Report {
                 }
                 int n = v.wall.size();
                 String delta = "";
-                if (v.name.startsWith("ours") && floor != null && floor.measured()) {
+                WarmBenchmark.Variant bare = c.variant("bare");
+                if (v.name.equals(WarmBenchmark.IN_MEMORY) && bare != null) {
+                    delta = "above bare: " + signedMicros(v.wall.median() - bare.wall.median()) + " / "
+                            + signedMicros(v.cpu.median() - bare.cpu.median());
+                } else if ((v.name.startsWith("ours") || v.name.equals(WarmBenchmark.AGAIN)) && floor != null
+                        && floor.measured()) {
                     delta = signedMicros(v.wall.median() - floor.wall.median()) + " / "
                             + signedMicros(v.cpu.median() - floor.cpu.median());
                 }

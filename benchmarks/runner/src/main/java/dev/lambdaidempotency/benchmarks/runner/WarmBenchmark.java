@@ -14,6 +14,7 @@ import dev.lambdaidempotency.benchmarks.function.Receipt;
 import dev.lambdaidempotency.dynamodb.DynamoDbIdempotencyStore;
 import dev.lambdaidempotency.spi.ResultStore;
 import dev.lambdaidempotency.testkit.AwsEndpoint;
+import dev.lambdaidempotency.testkit.InMemoryIdempotencyStore;
 import dev.lambdaidempotency.testkit.RequestCounter;
 import dev.lambdaidempotency.testkit.TestLambdaContext;
 import java.lang.management.ManagementFactory;
@@ -52,6 +53,15 @@ final class WarmBenchmark {
 
     /** The library with gzip off, as the floor stores results: isolates compression from the library's cost. */
     static final String RAW = "ours, gzip off";
+
+    /**
+     * A second, identical floor (A/A): its difference from the floor is what the same code measures as "above the
+     * floor" by chance on this machine, the noise band for every "ours − floor" figure of the run.
+     */
+    static final String AGAIN = "floor again (A/A)";
+
+    /** The library over an in-memory store: its own work per call, with no request and no SDK. */
+    static final String IN_MEMORY = "ours, store in memory";
 
     /** One variant of one case, with its samples. */
     static final class Variant {
@@ -186,11 +196,18 @@ final class WarmBenchmark {
         Case first = add(new Case("first", "first execution (new key each call)", settings.batch()));
         variants(first, this::newEvent, bare, floor(bare, "floor-first", null, false),
                 ours(bare, "bench-first", 0, null), false);
+        first.variants.add(new Variant(AGAIN, call(this::newEvent, floor(bare, "floor2-first", null, false), false),
+                null));
+        first.variants.add(new Variant(IN_MEMORY, call(this::newEvent, inMemory(bare, "mem-first"), false), null));
 
         Case replay = add(new Case("replay", "replay (a completed key)", settings.batch()));
         Supplier<Map<String, Object>> replayEvent = fixedEvent("replay-" + run);
         variants(replay, replayEvent, bare, primed(floor(bare, "floor-replay", null, false), replayEvent),
                 primed(ours(bare, "bench-replay", 0, null), replayEvent), false);
+        replay.variants.add(new Variant(AGAIN, call(replayEvent, primed(floor(bare, "floor2-replay", null, false),
+                replayEvent), false), null));
+        replay.variants.add(new Variant(IN_MEMORY, call(replayEvent, primed(inMemory(bare, "mem-replay"),
+                replayEvent), false), null));
 
         Case cached = add(new Case("replay-cached", "replay, local cache on", settings.cachedBatch()));
         Supplier<Map<String, Object>> cachedEvent = fixedEvent("cached-" + run);
@@ -200,6 +217,10 @@ final class WarmBenchmark {
         Case throwing = add(new Case("throws", "handler throws (claim released)", settings.batch()));
         variants(throwing, this::newDecliningEvent, bare, floor(bare, "floor-throws", null, false),
                 ours(bare, "bench-throws", 0, null), true);
+        throwing.variants.add(new Variant(AGAIN, call(this::newDecliningEvent, floor(bare, "floor2-throws", null,
+                false), true), null));
+        throwing.variants.add(new Variant(IN_MEMORY, call(this::newDecliningEvent, inMemory(bare, "mem-throws"),
+                true), null));
 
         String keep = newBucket("results-keep");
         String floorFirst = newBucket("results-floor-first");
@@ -292,6 +313,15 @@ final class WarmBenchmark {
                 .resultStore(resultStore)
                 .config(IdempotencyConfig.builder(Map.of()).functionName(functionName).keyPath("orderId")
                         .localCacheSize(cacheSize).build())
+                .build()
+                .wrap(bare, Receipt.class);
+    }
+
+    private static RequestHandler<Map<String, Object>, Receipt> inMemory(BareFunction bare, String functionName) {
+        return Idempotency.builder()
+                .store(new InMemoryIdempotencyStore())
+                .config(IdempotencyConfig.builder(Map.of()).functionName(functionName).keyPath("orderId")
+                        .localCacheSize(0).build())
                 .build()
                 .wrap(bare, Receipt.class);
     }
