@@ -1,0 +1,81 @@
+package dev.lambdaidempotency.localrunner;
+
+import dev.lambdaidempotency.localrunner.trace.InvocationTrace;
+import dev.lambdaidempotency.localrunner.trace.TraceJson;
+import dev.lambdaidempotency.localrunner.trace.TraceSource;
+import dev.lambdaidempotency.localrunner.trace.TraceText;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * The report's traces: prints each invocation's tree under its scenario ({@code trace | } lines) and keeps them for
+ * {@code --trace-out}. Not thread-safe: the demo prints from one thread.
+ */
+final class Traces {
+    private static final String PREFIX = "trace | ";
+
+    private final TraceSource source;
+    private final List<TraceJson.Entry> entries = new ArrayList<>();
+    private String scenario = "";
+
+    Traces(TraceSource source) {
+        this.source = source;
+    }
+
+    TraceSource source() {
+        return source;
+    }
+
+    /** The scenario that the next invocations belong to (the demo's section title). */
+    void scenario(String title) {
+        scenario = title;
+    }
+
+    /** Records one invocation and prints its tree. */
+    void show(LambdaInvoker.Invocation invocation, String function, Consumer<String> out) {
+        if (record(invocation, function)) {
+            TraceText.lines(invocation.trace()).forEach(line -> out.accept(PREFIX + line));
+        }
+    }
+
+    /**
+     * Records invocations of the same request and prints each path they took once: the tree of the first
+     * invocation that took it, with how many took it.
+     */
+    void showGrouped(List<LambdaInvoker.Invocation> invocations, String function, Consumer<String> out) {
+        Map<String, List<InvocationTrace>> byShape = new LinkedHashMap<>();
+        for (LambdaInvoker.Invocation invocation : invocations) {
+            if (record(invocation, function)) {
+                byShape.computeIfAbsent(invocation.trace().root().children().stream()
+                        .map(child -> child.shape()).toList().toString(), s -> new ArrayList<>())
+                        .add(invocation.trace());
+            }
+        }
+        byShape.values().forEach(same -> {
+            List<String> lines = TraceText.lines(same.get(0));
+            out.accept(PREFIX + same.size() + " of " + invocations.size() + " took this path, e.g. " + lines.get(0));
+            lines.subList(1, lines.size()).forEach(line -> out.accept(PREFIX + line));
+        });
+    }
+
+    private boolean record(LambdaInvoker.Invocation invocation, String function) {
+        if (invocation.trace() == null) {
+            return false;
+        }
+        entries.add(new TraceJson.Entry(scenario, function, invocation.requestId(), invocation.trace()));
+        return true;
+    }
+
+    /** Writes every recorded trace as JSON ({@link TraceJson}). */
+    void write(Path file) {
+        TraceJson.write(file, entries);
+    }
+
+    int count() {
+        return entries.size();
+    }
+}
