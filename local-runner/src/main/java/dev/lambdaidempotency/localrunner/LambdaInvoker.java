@@ -91,8 +91,9 @@ final class LambdaInvoker {
             return new Invocation(context.getAwsRequestId(), null, null, e, log.lines(), millis, recording.end(e));
         }
         long millis = (System.nanoTime() - start) / 1_000_000;
+        InvocationTrace trace = recording.end(null);
         return new Invocation(context.getAwsRequestId(), response, json.toString(StandardCharsets.UTF_8), null,
-                log.lines(), millis, recording.end(null));
+                log.lines(), millis, trace);
     }
 
     private static Class<?>[] handlerTypes(Class<?> type) {

@@ -3,6 +3,7 @@ package dev.lambdaidempotency.localrunner.trace;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -52,7 +53,7 @@ public final class TraceJson {
                     .put("function", entry.function()).put("request_id", entry.requestId())
                     .put("source", entry.trace().source()).put("trace_id", entry.trace().traceId())
                     .put("complete", entry.trace().complete());
-            span(invocation.putObject("root"), entry.trace().root());
+            invocation.set("root", span(entry.trace().root()));
         }
         try {
             Path parent = file.toAbsolutePath().getParent();
@@ -65,7 +66,14 @@ public final class TraceJson {
         }
     }
 
-    private static void span(ObjectNode out, SpanNode span) {
+    /**
+     * One span and its children in the file's form ({@code SPAN} above).
+     *
+     * @param span the span
+     * @return its JSON
+     */
+    public static ObjectNode span(SpanNode span) {
+        ObjectNode out = JsonNodeFactory.instance.objectNode();
         out.put("name", span.name());
         if (span.operation() != null) {
             out.put("operation", span.operation());
@@ -81,6 +89,7 @@ public final class TraceJson {
         ObjectNode annotations = out.putObject("annotations");
         span.sortedAnnotations().forEach(annotations::put);
         ArrayNode children = out.putArray("children");
-        span.children().forEach(child -> span(children.addObject(), child));
+        span.children().forEach(child -> children.add(span(child)));
+        return out;
     }
 }

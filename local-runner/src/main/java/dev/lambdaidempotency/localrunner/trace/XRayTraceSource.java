@@ -53,7 +53,7 @@ public final class XRayTraceSource implements TraceSource {
         String variable = System.getenv(DaemonConfiguration.DAEMON_ADDRESS_ENVIRONMENT_VARIABLE_KEY);
         if (variable != null && !variable.isBlank()) {
             throw new IllegalStateException(DaemonConfiguration.DAEMON_ADDRESS_ENVIRONMENT_VARIABLE_KEY + "="
-                    + variable + " is set and takes precedence: the segments go to that daemon");
+                    + variable + " is set and would take precedence over the runner's listener");
         }
         XRayDaemon daemon = XRayDaemon.bind();
         System.setProperty(DaemonConfiguration.DAEMON_ADDRESS_SYSTEM_PROPERTY_KEY, daemon.address());
