@@ -132,6 +132,7 @@ public final class LocalRunner {
         }
         System.out.println("backends: " + backends.description() + ", table " + backends.table() + ", bucket "
                 + backends.bucket());
+        System.out.println("traces: " + traces.source().description());
         LambdaInvoker invoker = LambdaInvoker.load(function, traces.source());
         traces.scenario("invoke " + event);
         LambdaInvoker.Invocation result = invoker.invoke(json);

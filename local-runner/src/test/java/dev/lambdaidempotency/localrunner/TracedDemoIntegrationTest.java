@@ -12,13 +12,16 @@ import dev.lambdaidempotency.localrunner.trace.SpanNode;
 import dev.lambdaidempotency.localrunner.trace.TraceJson;
 import dev.lambdaidempotency.localrunner.trace.XRayTraceSource;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -113,7 +116,7 @@ class TracedDemoIntegrationTest {
 
         JsonNode written = JSON.readTree(Files.readString(file));
         assertEquals(TraceJson.FORMAT, written.get("format").asText());
-        Map<String, List<JsonNode>> byScenario = new java.util.LinkedHashMap<>();
+        Map<String, List<JsonNode>> byScenario = new LinkedHashMap<>();
         for (JsonNode invocation : written.get("invocations")) {
             assertEquals(XRayTraceSource.SOURCE, invocation.get("source").asText());
             assertTrue(invocation.get("complete").asBoolean(), "every segment arrived: " + invocation);
@@ -243,8 +246,8 @@ class TracedDemoIntegrationTest {
                 multi.putArray("Idempotency-Key").add(key);
             }
             return event.toString();
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
@@ -287,13 +290,13 @@ class TracedDemoIntegrationTest {
         }
 
         @Override
-        public void write(int b) throws java.io.IOException {
+        public void write(int b) throws IOException {
             first.write(b);
             second.write(b);
         }
 
         @Override
-        public void write(byte[] b, int off, int len) throws java.io.IOException {
+        public void write(byte[] b, int off, int len) throws IOException {
             first.write(b, off, len);
             second.write(b, off, len);
         }

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
@@ -93,13 +94,29 @@ public record SpanNode(String name, String operation, Instant start, Duration du
      * @return the label
      */
     public String label() {
-        StringBuilder text = new StringBuilder(name);
-        if (operation != null) {
-            text.append(' ').append(operation);
-        }
+        return title() + details();
+    }
+
+    /**
+     * The name, and the operation of an SDK call: {@code claim}, {@code DynamoDb PutItem}.
+     *
+     * @return the title
+     */
+    public String title() {
+        return operation == null ? name : name + " " + operation;
+    }
+
+    /**
+     * The annotations ({@code " key=value"}, sorted) and a status other than ok ({@code " error: Type"}), each with
+     * a leading space; empty when there are none.
+     *
+     * @return the details
+     */
+    public String details() {
+        StringBuilder text = new StringBuilder();
         sortedAnnotations().forEach((key, value) -> text.append(' ').append(key).append('=').append(value));
         if (status != Status.OK) {
-            text.append(' ').append(status.name().toLowerCase(java.util.Locale.ROOT));
+            text.append(' ').append(status.name().toLowerCase(Locale.ROOT));
             if (cause != null) {
                 text.append(": ").append(cause.substring(cause.lastIndexOf('.') + 1));
             }

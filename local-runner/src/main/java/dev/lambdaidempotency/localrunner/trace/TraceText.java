@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * An invocation's tree as indented lines for the report: each step's label ({@link SpanNode#label()}) and duration,
+ * An invocation's tree as indented lines for the report: each step's title, duration and details ({@link SpanNode}),
  * e.g.
  *
  * <pre>
@@ -37,11 +37,7 @@ public final class TraceText {
     }
 
     private static void render(SpanNode node, int depth, List<String> lines) {
-        String label = node.label();
-        int afterName = node.operation() != null ? node.name().length() + 1 + node.operation().length()
-                : node.name().length();
-        lines.add("  ".repeat(depth) + label.substring(0, afterName) + " " + millis(node.duration())
-                + label.substring(afterName));
+        lines.add("  ".repeat(depth) + node.title() + " " + millis(node.duration()) + node.details());
         node.children().forEach(child -> render(child, depth + 1, lines));
     }
 
