@@ -146,7 +146,7 @@ final class Demo {
         line("-> " + executed + " executed (201), " + replays + " replayed (201 + " + REPLAYED + "), " + conflicts
                 + " refused while in progress (409 + Retry-After), " + other + " other");
         line("-> distinct payment ids in all 201 responses: " + ids);
-        traces.showGrouped(invocations, SampleFunction.PAYMENT_API.logicalId(), Demo::line);
+        traces.showGrouped(invocations, Demo::line);
         check(executed == 1 && ids.size() == 1 && other == 0, "exactly one execution");
     }
 
@@ -159,7 +159,7 @@ final class Demo {
         SQSBatchResponse response = (SQSBatchResponse) requireResponse(first);
         first.logs().forEach(l -> line("log | " + l));
         line("-> batchItemFailures: " + failures(response) + " (" + first.millis() + " ms)");
-        traces.show(first, SampleFunction.ORDER_CONSUMER.logicalId(), Demo::line);
+        traces.show(first, Demo::line);
         check(response.getBatchItemFailures().isEmpty() && count(first, "PROCESSED") == records.size() - 1
                 && count(first, "DUPLICATE") == 1, "duplicate in the same batch skipped, not failed");
 
@@ -169,7 +169,7 @@ final class Demo {
         SQSBatchResponse again = (SQSBatchResponse) requireResponse(second);
         second.logs().forEach(l -> line("log | " + l));
         line("-> batchItemFailures: " + failures(again));
-        traces.show(second, SampleFunction.ORDER_CONSUMER.logicalId(), Demo::line);
+        traces.show(second, Demo::line);
         check(again.getBatchItemFailures().isEmpty() && count(second, "DUPLICATE") == records.size(),
                 "every record of a redelivered batch skipped as a duplicate");
     }
@@ -187,12 +187,12 @@ final class Demo {
         line(String.format(Locale.ROOT, "first call : report %s, %d transactions, generatedAt %s, response %s, %d ms",
                 generated.reportId(), generated.transactionCount(), generated.generatedAt(),
                 size(first.responseJson().length()), first.millis()));
-        traces.show(first, SampleFunction.REPORT.logicalId(), Demo::line);
+        traces.show(first, Demo::line);
         LambdaInvoker.Invocation second = reports.invoke(eventJson);
         Report replayed = (Report) requireResponse(second);
         line(String.format(Locale.ROOT, "second call: report %s, generatedAt %s, response %s, %d ms",
                 replayed.reportId(), replayed.generatedAt(), size(second.responseJson().length()), second.millis()));
-        traces.show(second, SampleFunction.REPORT.logicalId(), Demo::line);
+        traces.show(second, Demo::line);
         check(first.responseJson().equals(second.responseJson()), "the repeat returned the stored report, byte for "
                 + "byte (same reportId and generatedAt: not generated again)");
 
@@ -245,7 +245,7 @@ final class Demo {
                 + invocation.millis() + " ms");
         line("   " + response.getBody());
         invocation.logs().forEach(l -> line("   log | " + l));
-        traces.show(invocation, SampleFunction.PAYMENT_API.logicalId(), text -> line("   " + text));
+        traces.show(invocation, text -> line("   " + text));
     }
 
     private static String header(APIGatewayProxyResponseEvent response, String name) {

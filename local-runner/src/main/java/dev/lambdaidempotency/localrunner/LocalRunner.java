@@ -105,8 +105,12 @@ public final class LocalRunner {
                 : endpoint != null ? Backends.endpoint(endpoint, table, bucket)
                 : Backends.embedded(table, bucket)) {
             Traces traces = new Traces(tracing);
-            int status = mode.equals("demo") ? new Demo(backends, Path.of("events"), concurrency, traces).run() ? 0 : 1
-                    : invokeOnce(backends, SampleFunction.named(function), event, traces);
+            int status;
+            if (mode.equals("demo")) {
+                status = new Demo(backends, Path.of("events"), concurrency, traces).run() ? 0 : 1;
+            } else {
+                status = invokeOnce(backends, SampleFunction.named(function), event, traces);
+            }
             if (traceOut != null) {
                 traces.write(traceOut);
                 System.out.println("traces of " + traces.count() + " invocations written to " + traceOut);
@@ -139,7 +143,7 @@ public final class LocalRunner {
         System.out.println("invoked " + function.logicalId() + " with " + event + " (request " + result.requestId()
                 + ", " + result.millis() + " ms)");
         result.logs().forEach(line -> System.out.println("  log | " + line));
-        traces.show(result, function.logicalId(), line -> System.out.println("  " + line));
+        traces.show(result, line -> System.out.println("  " + line));
         if (result.failed()) {
             System.out.println("function error: " + result.error().getClass().getName() + ": "
                     + result.error().getMessage());

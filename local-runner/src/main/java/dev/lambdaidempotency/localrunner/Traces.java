@@ -1,6 +1,7 @@
 package dev.lambdaidempotency.localrunner;
 
 import dev.lambdaidempotency.localrunner.trace.InvocationTrace;
+import dev.lambdaidempotency.localrunner.trace.SpanNode;
 import dev.lambdaidempotency.localrunner.trace.TraceJson;
 import dev.lambdaidempotency.localrunner.trace.TraceSource;
 import dev.lambdaidempotency.localrunner.trace.TraceText;
@@ -36,8 +37,8 @@ final class Traces {
     }
 
     /** Records one invocation and prints its tree. */
-    void show(LambdaInvoker.Invocation invocation, String function, Consumer<String> out) {
-        if (record(invocation, function)) {
+    void show(LambdaInvoker.Invocation invocation, Consumer<String> out) {
+        if (record(invocation)) {
             TraceText.lines(invocation.trace()).forEach(line -> out.accept(PREFIX + line));
         }
     }
@@ -46,12 +47,12 @@ final class Traces {
      * Records invocations of the same request and prints each path they took once: the tree of the first
      * invocation that took it, with how many took it.
      */
-    void showGrouped(List<LambdaInvoker.Invocation> invocations, String function, Consumer<String> out) {
+    void showGrouped(List<LambdaInvoker.Invocation> invocations, Consumer<String> out) {
         Map<String, List<InvocationTrace>> byShape = new LinkedHashMap<>();
         for (LambdaInvoker.Invocation invocation : invocations) {
-            if (record(invocation, function)) {
+            if (record(invocation)) {
                 byShape.computeIfAbsent(invocation.trace().root().children().stream()
-                        .map(child -> child.shape()).toList().toString(), s -> new ArrayList<>())
+                        .map(SpanNode::shape).toList().toString(), s -> new ArrayList<>())
                         .add(invocation.trace());
             }
         }
@@ -62,11 +63,13 @@ final class Traces {
         });
     }
 
-    private boolean record(LambdaInvoker.Invocation invocation, String function) {
+    private boolean record(LambdaInvoker.Invocation invocation) {
         if (invocation.trace() == null) {
             return false;
         }
-        entries.add(new TraceJson.Entry(scenario, function, invocation.requestId(), invocation.trace()));
+        // the root is the invocation, named after the function
+        entries.add(new TraceJson.Entry(scenario, invocation.trace().root().name(), invocation.requestId(),
+                invocation.trace()));
         return true;
     }
 
