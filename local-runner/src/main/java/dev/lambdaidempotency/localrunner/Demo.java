@@ -32,14 +32,16 @@ final class Demo {
     private final Backends backends;
     private final Path events;
     private final int concurrency;
+    private final Traces traces;
     private final ObjectMapper json = new ObjectMapper();
     private int passed;
     private int failed;
 
-    Demo(Backends backends, Path events, int concurrency) {
+    Demo(Backends backends, Path events, int concurrency, Traces traces) {
         this.backends = backends;
         this.events = events;
         this.concurrency = concurrency;
+        this.traces = traces;
     }
 
     boolean run() {
@@ -48,9 +50,10 @@ final class Demo {
         System.out.println("backends: " + backends.description());
         System.out.println("table " + backends.table() + " (TTL on expiration), bucket " + backends.bucket()
                 + "; functions use their own url-connection clients, pointed here by the standard SDK settings");
-        LambdaInvoker payments = LambdaInvoker.load(SampleFunction.PAYMENT_API);
-        LambdaInvoker orders = LambdaInvoker.load(SampleFunction.ORDER_CONSUMER);
-        LambdaInvoker reports = LambdaInvoker.load(SampleFunction.REPORT);
+        System.out.println("traces: " + traces.source().description());
+        LambdaInvoker payments = LambdaInvoker.load(SampleFunction.PAYMENT_API, traces.source());
+        LambdaInvoker orders = LambdaInvoker.load(SampleFunction.ORDER_CONSUMER, traces.source());
+        LambdaInvoker reports = LambdaInvoker.load(SampleFunction.REPORT, traces.source());
 
         String request = read("payment-request.json");
         // a fresh key per run, so that a run against a persistent backend starts from a first execution too
@@ -117,10 +120,12 @@ final class Demo {
         int conflicts = 0;
         int other = 0;
         Set<String> ids = new HashSet<>();
+        List<LambdaInvoker.Invocation> invocations = new ArrayList<>();
         for (Future<LambdaInvoker.Invocation> future : futures) {
             APIGatewayProxyResponseEvent response;
             try {
-                response = http(future.get());
+                invocations.add(future.get());
+                response = http(invocations.get(invocations.size() - 1));
             } catch (Exception e) {
                 throw new IllegalStateException("concurrent invocation failed", e);
             }
@@ -141,6 +146,7 @@ final class Demo {
         line("-> " + executed + " executed (201), " + replays + " replayed (201 + " + REPLAYED + "), " + conflicts
                 + " refused while in progress (409 + Retry-After), " + other + " other");
         line("-> distinct payment ids in all 201 responses: " + ids);
+        traces.showGrouped(invocations, Demo::line);
         check(executed == 1 && ids.size() == 1 && other == 0, "exactly one execution");
     }
 
@@ -153,6 +159,7 @@ final class Demo {
         SQSBatchResponse response = (SQSBatchResponse) requireResponse(first);
         first.logs().forEach(l -> line("log | " + l));
         line("-> batchItemFailures: " + failures(response) + " (" + first.millis() + " ms)");
+        traces.show(first, Demo::line);
         check(response.getBatchItemFailures().isEmpty() && count(first, "PROCESSED") == records.size() - 1
                 && count(first, "DUPLICATE") == 1, "duplicate in the same batch skipped, not failed");
 
@@ -162,6 +169,7 @@ final class Demo {
         SQSBatchResponse again = (SQSBatchResponse) requireResponse(second);
         second.logs().forEach(l -> line("log | " + l));
         line("-> batchItemFailures: " + failures(again));
+        traces.show(second, Demo::line);
         check(again.getBatchItemFailures().isEmpty() && count(second, "DUPLICATE") == records.size(),
                 "every record of a redelivered batch skipped as a duplicate");
     }
@@ -179,10 +187,12 @@ final class Demo {
         line(String.format(Locale.ROOT, "first call : report %s, %d transactions, generatedAt %s, response %s, %d ms",
                 generated.reportId(), generated.transactionCount(), generated.generatedAt(),
                 size(first.responseJson().length()), first.millis()));
+        traces.show(first, Demo::line);
         LambdaInvoker.Invocation second = reports.invoke(eventJson);
         Report replayed = (Report) requireResponse(second);
         line(String.format(Locale.ROOT, "second call: report %s, generatedAt %s, response %s, %d ms",
                 replayed.reportId(), replayed.generatedAt(), size(second.responseJson().length()), second.millis()));
+        traces.show(second, Demo::line);
         check(first.responseJson().equals(second.responseJson()), "the repeat returned the stored report, byte for "
                 + "byte (same reportId and generatedAt: not generated again)");
 
@@ -235,6 +245,7 @@ final class Demo {
                 + invocation.millis() + " ms");
         line("   " + response.getBody());
         invocation.logs().forEach(l -> line("   log | " + l));
+        traces.show(invocation, text -> line("   " + text));
     }
 
     private static String header(APIGatewayProxyResponseEvent response, String name) {
@@ -328,7 +339,8 @@ final class Demo {
         }
     }
 
-    private static void section(String title, String what) {
+    private void section(String title, String what) {
+        traces.scenario(title);
         System.out.println();
         System.out.println(title + ": " + what);
     }

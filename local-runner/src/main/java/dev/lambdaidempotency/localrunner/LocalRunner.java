@@ -1,5 +1,8 @@
 package dev.lambdaidempotency.localrunner;
 
+import dev.lambdaidempotency.localrunner.trace.TraceJson;
+import dev.lambdaidempotency.localrunner.trace.TraceSource;
+import dev.lambdaidempotency.localrunner.trace.XRayTraceSource;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -14,15 +17,19 @@ import java.util.Deque;
  * Runs the sample functions locally, without Docker.
  *
  * <pre>
- * LocalRunner [demo] [BACKEND] [--concurrency N]      the guided tour (default)
- * LocalRunner invoke FUNCTION EVENT_FILE [BACKEND]     one event, like "sam local invoke FUNCTION -e EVENT_FILE"
+ * LocalRunner [demo] [BACKEND] [--concurrency N] [--trace-out FILE]   the guided tour (default)
+ * LocalRunner invoke FUNCTION EVENT_FILE [BACKEND] [--trace-out FILE]  one event, like "sam local invoke -e"
  *
  * FUNCTION: PaymentApiFunction | OrderConsumerFunction | ReportFunction (or payment | orders | report)
  * BACKEND:  (default) DynamoDB Local + S3Proxy embedded in this JVM, table and bucket created
  *           --endpoint URL   an existing emulator for both services, e.g. LocalStack http://localhost:4566
  *           --aws            real AWS, default credential/region chains; needs the deployed table and bucket
  *           --table NAME --bucket NAME   (defaults: idempotency-local, idempotency-results-local)
+ * --trace-out FILE: also write every invocation's trace tree as JSON ({@link TraceJson})
  * </pre>
+ *
+ * <p>Each invocation's X-Ray subsegment tree is printed under it: the functions' recorder sends to a UDP listener of
+ * the runner in place of the X-Ray daemon ({@link XRayTraceSource}).
  *
  * <p>Always ends with {@link System#exit(int)}: DynamoDB Local leaves a non-daemon thread behind. Exit status 0
  * when every check (demo) or the invocation (invoke) succeeded, 1 otherwise, 2 for bad arguments.
@@ -43,9 +50,9 @@ public final class LocalRunner {
         } catch (IllegalArgumentException e) {
             System.err.println("error: " + e.getMessage());
             System.err.println("usage: LocalRunner [demo] [--endpoint URL | --aws] [--table NAME] [--bucket NAME] "
-                    + "[--concurrency N]");
+                    + "[--concurrency N] [--trace-out FILE]");
             System.err.println("       LocalRunner invoke FUNCTION EVENT_FILE [--endpoint URL | --aws] "
-                    + "[--table NAME] [--bucket NAME]");
+                    + "[--table NAME] [--bucket NAME] [--trace-out FILE]");
             status = 2;
         } catch (RuntimeException | Error e) {
             // whatever happened, exit: DynamoDB Local's non-daemon thread would keep the JVM alive
@@ -76,6 +83,7 @@ public final class LocalRunner {
         String table = Backends.DEFAULT_TABLE;
         String bucket = Backends.DEFAULT_BUCKET;
         int concurrency = 8;
+        Path traceOut = null;
         while (!rest.isEmpty()) {
             String option = rest.pop();
             switch (option) {
@@ -84,23 +92,42 @@ public final class LocalRunner {
                 case "--table" -> table = value(rest, option);
                 case "--bucket" -> bucket = value(rest, option);
                 case "--concurrency" -> concurrency = Integer.parseInt(value(rest, option));
+                case "--trace-out" -> traceOut = Path.of(value(rest, option));
                 default -> throw new IllegalArgumentException("unknown option " + option);
             }
         }
         if (aws && endpoint != null) {
             throw new IllegalArgumentException("--aws and --endpoint exclude each other");
         }
-        try (Backends backends = aws ? Backends.aws(table, bucket)
+        // before any function class is loaded: the functions' X-Ray recorder reads the daemon address when made
+        try (TraceSource tracing = startTracing();
+                Backends backends = aws ? Backends.aws(table, bucket)
                 : endpoint != null ? Backends.endpoint(endpoint, table, bucket)
                 : Backends.embedded(table, bucket)) {
+            Traces traces = new Traces(tracing);
+            int status;
             if (mode.equals("demo")) {
-                return new Demo(backends, Path.of("events"), concurrency).run() ? 0 : 1;
+                status = new Demo(backends, Path.of("events"), concurrency, traces).run() ? 0 : 1;
+            } else {
+                status = invokeOnce(backends, SampleFunction.named(function), event, traces);
             }
-            return invokeOnce(backends, SampleFunction.named(function), event);
+            if (traceOut != null) {
+                traces.write(traceOut);
+                System.out.println("traces of " + traces.count() + " invocations written to " + traceOut);
+            }
+            return status;
         }
     }
 
-    private static int invokeOnce(Backends backends, SampleFunction function, Path event) {
+    private static TraceSource startTracing() {
+        try {
+            return XRayTraceSource.start();
+        } catch (RuntimeException e) {
+            return TraceSource.off(e.getMessage());
+        }
+    }
+
+    private static int invokeOnce(Backends backends, SampleFunction function, Path event, Traces traces) {
         String json;
         try {
             json = Files.readString(event, StandardCharsets.UTF_8);
@@ -109,11 +136,14 @@ public final class LocalRunner {
         }
         System.out.println("backends: " + backends.description() + ", table " + backends.table() + ", bucket "
                 + backends.bucket());
-        LambdaInvoker invoker = LambdaInvoker.load(function);
+        System.out.println("traces: " + traces.source().description());
+        LambdaInvoker invoker = LambdaInvoker.load(function, traces.source());
+        traces.scenario("invoke " + event);
         LambdaInvoker.Invocation result = invoker.invoke(json);
         System.out.println("invoked " + function.logicalId() + " with " + event + " (request " + result.requestId()
                 + ", " + result.millis() + " ms)");
         result.logs().forEach(line -> System.out.println("  log | " + line));
+        traces.show(result, line -> System.out.println("  " + line));
         if (result.failed()) {
             System.out.println("function error: " + result.error().getClass().getName() + ": "
                     + result.error().getMessage());
