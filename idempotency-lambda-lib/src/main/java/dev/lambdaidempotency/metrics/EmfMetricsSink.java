@@ -50,8 +50,9 @@ import software.amazon.awssdk.thirdparty.jackson.core.JsonGenerator;
  * The seven outcome counters are written as 0 or 1 on every line, so {@code Sum} counts events and
  * {@code SampleCount} counts invocations. The other four are written only on the lines of invocations that did
  * what they measure (offloaded a result, called a store): CloudWatch bills a custom metric for the hours in which
- * it receives data, so a scope that never offloads pays for 8 metrics, not 11, and {@code OffloadedBytes}'
- * {@code Average} is the mean size of an offloaded result (see the README's cost table). The property {@code Outcome} ({@code new}, {@code replay}, {@code in_progress}, {@code mismatch},
+ * it receives data, so a scope that never offloads pays for 8 metrics (one that offloads for 11), and
+ * {@code OffloadedBytes}' {@code Average} is the mean size of an offloaded result (see the README's cost table).
+ * The property {@code Outcome} ({@code new}, {@code replay}, {@code in_progress}, {@code mismatch},
  * {@code handler_error}, {@code error}, {@code no_key}) is searchable in CloudWatch Logs Insights but is not a
  * dimension.
  *

@@ -136,7 +136,8 @@ public final class OpenTelemetryMetricsSink implements IdempotencyMetricsSink {
     }
 
     /**
-     * A sink on {@code openTelemetry}'s meter provider (meter {@value OpenTelemetryIdempotencyTracer#INSTRUMENTATION_SCOPE}).
+     * A sink on {@code openTelemetry}'s meter provider (meter
+     * {@value OpenTelemetryIdempotencyTracer#INSTRUMENTATION_SCOPE}).
      *
      * @param openTelemetry the application's OpenTelemetry, e.g. an {@code OpenTelemetrySdk}
      * @return the sink
@@ -144,7 +145,8 @@ public final class OpenTelemetryMetricsSink implements IdempotencyMetricsSink {
      */
     public static OpenTelemetryMetricsSink create(OpenTelemetry openTelemetry) {
         Objects.requireNonNull(openTelemetry, "openTelemetry");
-        return new OpenTelemetryMetricsSink(openTelemetry.getMeter(OpenTelemetryIdempotencyTracer.INSTRUMENTATION_SCOPE));
+        return new OpenTelemetryMetricsSink(
+                openTelemetry.getMeter(OpenTelemetryIdempotencyTracer.INSTRUMENTATION_SCOPE));
     }
 
     /**

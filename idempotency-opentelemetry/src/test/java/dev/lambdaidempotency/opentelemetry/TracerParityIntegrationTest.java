@@ -102,7 +102,8 @@ class TracerParityIntegrationTest {
                   process !error(java.lang.IllegalStateException)
                   release
                 """, openTelemetry.get(5));
-        assertTrue(openTelemetry.get(6).contains("    offload [result_bytes=40987, stored_bytes="), openTelemetry.get(6));
+        assertTrue(openTelemetry.get(6).contains("    offload [result_bytes=40987, stored_bytes="),
+                openTelemetry.get(6));
         assertTrue(openTelemetry.get(7).contains("    fetch [stored_bytes="), openTelemetry.get(7));
 
         // the key hash prefixes (masked in the trees) are the same values too
