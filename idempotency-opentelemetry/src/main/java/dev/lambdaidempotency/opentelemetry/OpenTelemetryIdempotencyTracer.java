@@ -95,9 +95,9 @@ public final class OpenTelemetryIdempotencyTracer implements IdempotencyTracer {
                 return TraceSpan.NONE; // the no-op API hands back the parent: nothing to end or make current
             }
             Context current = parent.with(span);
-            OpenTelemetrySpan opened = new OpenTelemetrySpan(open.get(), span, parent, current,
-                    current.makeCurrent());
-            open.get().push(opened);
+            Deque<OpenTelemetrySpan> thread = open.get();
+            OpenTelemetrySpan opened = new OpenTelemetrySpan(thread, span, parent, current, current.makeCurrent());
+            thread.push(opened);
             return opened;
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.DEBUG, "could not open OpenTelemetry span " + name, e);
