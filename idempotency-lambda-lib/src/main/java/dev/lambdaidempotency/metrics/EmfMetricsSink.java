@@ -38,15 +38,21 @@ import software.amazon.awssdk.thirdparty.jackson.core.JsonGenerator;
  * <tr><td>{@value #CLAIM_TAKEOVERS}</td><td>Count</td><td>1 when the claim replaced a lapsed in-progress claim</td></tr>
  * <tr><td>{@value #HANDLER_ERRORS}</td><td>Count</td><td>1 when the operation threw (its claim was released)</td></tr>
  * <tr><td>{@value #IDEMPOTENCY_ERRORS}</td><td>Count</td><td>1 when the idempotency layer itself failed</td></tr>
- * <tr><td>{@value #OFFLOADED_RESULTS}</td><td>Count</td><td>1 when the result went to the result store</td></tr>
- * <tr><td>{@value #OFFLOADED_BYTES}</td><td>Bytes</td><td>serialized size of the offloaded result</td></tr>
+ * <tr><td>{@value #OFFLOADED_RESULTS}</td><td>Count</td><td>1 when the result went to the result store (omitted
+ *     otherwise)</td></tr>
+ * <tr><td>{@value #OFFLOADED_BYTES}</td><td>Bytes</td><td>serialized size of the offloaded result (omitted when
+ *     nothing was offloaded)</td></tr>
  * <tr><td>{@value #STORE_LATENCY}</td><td>Milliseconds</td><td>time in idempotency-store calls (omitted when
  *     there were none, e.g. a replay from the local cache)</td></tr>
  * <tr><td>{@value #RESULT_STORE_LATENCY}</td><td>Milliseconds</td><td>time in result-store calls (omitted when
  *     there were none)</td></tr>
  * </table>
- * Counters are written as 0 or 1 on every line, so {@code Sum} counts events and {@code SampleCount} counts
- * invocations. The property {@code Outcome} ({@code new}, {@code replay}, {@code in_progress}, {@code mismatch},
+ * The seven outcome counters are written as 0 or 1 on every line, so {@code Sum} counts events and
+ * {@code SampleCount} counts invocations. The other four are written only on the lines of invocations that did
+ * what they measure (offloaded a result, called a store): CloudWatch bills a custom metric for the hours in which
+ * it receives data, so a scope that never offloads pays for 8 metrics (one that offloads for 11), and
+ * {@code OffloadedBytes}' {@code Average} is the mean size of an offloaded result (see the README's cost table).
+ * The property {@code Outcome} ({@code new}, {@code replay}, {@code in_progress}, {@code mismatch},
  * {@code handler_error}, {@code error}, {@code no_key}) is searchable in CloudWatch Logs Insights but is not a
  * dimension.
  *
@@ -158,8 +164,10 @@ public final class EmfMetricsSink implements IdempotencyMetricsSink {
         values.add(count(CLAIM_TAKEOVERS, metrics.takeover()));
         values.add(count(HANDLER_ERRORS, outcome == InvocationMetrics.Outcome.HANDLER_ERROR));
         values.add(count(IDEMPOTENCY_ERRORS, outcome == InvocationMetrics.Outcome.ERROR));
-        values.add(count(OFFLOADED_RESULTS, metrics.offloadedBytes() > 0));
-        values.add(new Value(OFFLOADED_BYTES, "Bytes", metrics.offloadedBytes()));
+        if (metrics.offloadedBytes() > 0) {
+            values.add(count(OFFLOADED_RESULTS, true));
+            values.add(new Value(OFFLOADED_BYTES, "Bytes", metrics.offloadedBytes()));
+        }
         if (metrics.storeNanos() > 0) {
             values.add(new Value(STORE_LATENCY, "Milliseconds", millis(metrics.storeNanos())));
         }

@@ -24,8 +24,9 @@ import org.junit.jupiter.api.Test;
 class EmfMetricsSinkTest {
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final Instant NOW = Instant.parse("2026-01-01T00:00:00Z");
+    /** On every line, 0 or 1. */
     private static final List<String> COUNTERS = List.of("Executions", "Replays", "InProgressConflicts",
-            "PayloadMismatches", "ClaimTakeovers", "HandlerErrors", "IdempotencyErrors", "OffloadedResults");
+            "PayloadMismatches", "ClaimTakeovers", "HandlerErrors", "IdempotencyErrors");
 
     private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     private final EmfMetricsSink sink = EmfMetricsSink.builder()
@@ -79,11 +80,10 @@ class EmfMetricsSinkTest {
                 assertTrue(line.get(metric.get("Name").textValue()).isNumber(), metric.toString());
             }
             List<String> expected = new ArrayList<>(COUNTERS);
-            expected.add("OffloadedBytes");
             expected.add("StoreLatency");
-            assertEquals(expected, new ArrayList<>(units.keySet()), "no result-store call: no ResultStoreLatency");
+            assertEquals(expected, new ArrayList<>(units.keySet()), "nothing offloaded, no result-store call: no "
+                    + "OffloadedResults, OffloadedBytes or ResultStoreLatency");
             COUNTERS.forEach(name -> assertEquals("Count", units.get(name)));
-            assertEquals("Bytes", units.get("OffloadedBytes"));
             assertEquals("Milliseconds", units.get("StoreLatency"));
             assertEquals("fn@charge", line.get("Scope").textValue());
             assertEquals(outcome.name().toLowerCase(java.util.Locale.ROOT), line.get("Outcome").textValue());
@@ -101,6 +101,38 @@ class EmfMetricsSinkTest {
         assertEquals(1, metric(Outcome.HANDLER_ERROR, "HandlerErrors"));
         assertEquals(1, metric(Outcome.ERROR, "IdempotencyErrors"));
         assertEquals(0, metric(Outcome.REPLAY, "Executions"));
+    }
+
+    @Test
+    void offloadMetricsAreOnlyOnTheLinesOfInvocationsThatOffloaded() throws Exception {
+        JsonNode inline = MAPPER.readTree(sink.line(new InvocationMetrics("fn", Outcome.NEW, false, 0, 1, 0)));
+        assertFalse(inline.has("OffloadedResults"));
+        assertFalse(inline.has("OffloadedBytes"));
+        assertFalse(inline.get("_aws").toString().contains("Offloaded"), "not declared either: no datapoint, no bill");
+
+        JsonNode offloaded = MAPPER.readTree(sink.line(new InvocationMetrics("fn", Outcome.NEW, false, 40_960, 1,
+                1)));
+        assertEquals(1, offloaded.get("OffloadedResults").longValue());
+        assertEquals(40_960, offloaded.get("OffloadedBytes").longValue());
+        Map<String, String> units = new LinkedHashMap<>();
+        offloaded.get("_aws").get("CloudWatchMetrics").get(0).get("Metrics")
+                .forEach(m -> units.put(m.get("Name").textValue(), m.get("Unit").textValue()));
+        assertEquals("Count", units.get("OffloadedResults"));
+        assertEquals("Bytes", units.get("OffloadedBytes"));
+        assertEquals("Milliseconds", units.get("ResultStoreLatency"));
+        assertEquals(11, units.size(), "an offloading invocation carries every metric");
+    }
+
+    /** The sizes the README's CloudWatch cost table is computed from (log ingestion is billed per byte). */
+    @Test
+    void lineSizesOfTheReadmeCostTable() {
+        EmfMetricsSink inLambda = EmfMetricsSink.create();
+        assertEquals(648, inLambda.line(new InvocationMetrics("payments", Outcome.NEW, false, 0, 4_250_000, 0))
+                .length(), "first execution, inline result");
+        assertEquals(651, inLambda.line(new InvocationMetrics("payments", Outcome.REPLAY, false, 0, 4_250_000, 0))
+                .length(), "replay");
+        assertEquals(854, inLambda.line(new InvocationMetrics("payments", Outcome.NEW, false, 40_987, 4_250_000,
+                31_400_000)).length(), "first execution, offloaded result");
     }
 
     @Test
