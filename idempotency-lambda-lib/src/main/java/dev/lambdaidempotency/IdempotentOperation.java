@@ -63,8 +63,9 @@ public final class IdempotentOperation<T> {
      * @throws IdempotencyInProgressException       when another call holds the key
      * @throws IdempotencyPayloadMismatchException  when the key was used with another payload
      * @throws IdempotencyStoreException            when the store fails before the action runs
-     * @throws IdempotencyResultUnavailableException when the operation completed but its result is unavailable
-     * @throws IdempotencyRecordUnreadableException when the stored record or result cannot be decoded
+     * @throws IdempotencyResultUnavailableException when the operation completed but its result is unavailable (not
+     *                                              stored, or stored in a form that no longer decodes)
+     * @throws IdempotencyRecordUnreadableException when the stored record cannot be decoded
      * @throws IdempotencyClaimLostException        when the claim was taken over before the result was recorded
      */
     public <E extends Exception> T call(String key, Object payload, Context context, Action<T, E> action) throws E {

@@ -7,7 +7,6 @@ import dev.lambdaidempotency.IdempotencyConfig;
 import dev.lambdaidempotency.IdempotencyException;
 import dev.lambdaidempotency.IdempotencyInProgressException;
 import dev.lambdaidempotency.IdempotencyPayloadMismatchException;
-import dev.lambdaidempotency.IdempotencyRecordUnreadableException;
 import dev.lambdaidempotency.IdempotencyResultUnavailableException;
 import dev.lambdaidempotency.IdempotencyStoreException;
 import dev.lambdaidempotency.spi.ClaimResult;
@@ -442,8 +441,12 @@ public final class IdempotencyEngine {
             try {
                 return codec.decode(json);
             } catch (IOException e) {
-                throw new IdempotencyRecordUnreadableException("the stored result of record " + recordId
-                        + " does not deserialize into the expected type: " + e.getMessage(), recordId, e);
+                // the record is readable and says COMPLETED: the operation ran, only its result cannot be returned
+                // (a changed result type, a corrupt copy). Unavailable, not unreadable: a batch then counts the
+                // record as done instead of redelivering it until the record expires and it runs again
+                throw new IdempotencyResultUnavailableException("the operation for " + recordId + " already "
+                        + "completed; it is not run again, but its stored result does not deserialize into the "
+                        + "expected type: " + e.getMessage(), recordId, e);
             }
         }
 
