@@ -320,7 +320,7 @@ public final class IdempotencyEngine {
                 span.metadata("redaction_failed", true);
                 LOG.log(System.Logger.Level.ERROR, "the result for " + recordId + " could not be redacted ("
                         + e.getMessage() + "); it is not stored, and repeats will get "
-                        + "IdempotencyResultUnavailableException", e.getCause());
+                        + "IdempotencyResultUnavailableException", e);
                 return new StoredResult.Unavailable("the result could not be redacted: " + e.getMessage());
             } catch (IOException e) {
                 LOG.log(System.Logger.Level.ERROR, "the result for " + recordId + " cannot be serialized as JSON; "

@@ -53,7 +53,8 @@ public final class ResultRedactor<T> {
             try {
                 redacted = function.apply(value);
             } catch (RuntimeException e) {
-                throw new RedactionFailedException("the redaction function threw " + e.getClass().getName(), e);
+                throw new RedactionFailedException("the redaction function threw " + e.getClass().getName(),
+                        withoutMessage(e));
             }
         }
         byte[] json = codec.encode(redacted);
@@ -77,11 +78,20 @@ public final class ResultRedactor<T> {
         try {
             codec.decode(edited);
         } catch (IOException | RuntimeException e) {
-            // the message of a decoding failure may quote the JSON, which is redacted: still, say only the type
             throw new RedactionFailedException("the redacted result does not read back into the result type ("
-                    + e.getClass().getName() + ")", e);
+                    + e.getClass().getName() + ")", withoutMessage(e));
         }
         return edited;
+    }
+
+    /**
+     * Where {@code failure} happened, without what it says: a redactor's message may quote the very value it failed
+     * to redact, and this ends up in the log.
+     */
+    private static Exception withoutMessage(Throwable failure) {
+        Exception trace = new Exception(failure.getClass().getName() + " (message withheld: it may quote the result)");
+        trace.setStackTrace(failure.getStackTrace());
+        return trace;
     }
 
     @Override
@@ -89,7 +99,10 @@ public final class ResultRedactor<T> {
         return "ResultRedactor[" + (function != null ? "function, " : "") + edits + "]";
     }
 
-    /** A redaction could not be applied: the result must not be stored. */
+    /**
+     * A redaction could not be applied: the result must not be stored. Its message and cause name the failure's type
+     * and where it happened, never its message.
+     */
     public static final class RedactionFailedException extends Exception {
         /** Serialization version. */
         private static final long serialVersionUID = 1L;

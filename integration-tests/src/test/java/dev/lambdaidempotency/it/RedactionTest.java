@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
 import dev.lambdaidempotency.Execution;
 import dev.lambdaidempotency.Idempotency;
 import dev.lambdaidempotency.IdempotencyConfig;
@@ -21,12 +22,17 @@ import dev.lambdaidempotency.spi.StoredResult;
 import dev.lambdaidempotency.testkit.InMemoryIdempotencyStore;
 import dev.lambdaidempotency.testkit.InMemoryResultStore;
 import dev.lambdaidempotency.testkit.MutableClock;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.UnaryOperator;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -145,6 +151,42 @@ class RedactionTest {
     }
 
     @Test
+    void theLogOfAFailedRedactionDoesNotQuoteTheRedactorsMessage() {
+        List<LogRecord> logged = new ArrayList<>();
+        Handler capture = new Handler() {
+            @Override
+            public void publish(LogRecord record) {
+                logged.add(record);
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        Logger logger = Logger.getLogger("dev.lambdaidempotency");
+        logger.addHandler(capture);
+        try {
+            idempotency(c -> c).operation("charge", Charge.class, Redaction.of(charge -> {
+                throw new IllegalStateException("cannot redact " + charge.card().number());
+            })).call("k-1", this::charge);
+        } finally {
+            logger.removeHandler(capture);
+        }
+
+        assertEquals(1, logged.size());
+        StringWriter text = new StringWriter();
+        logged.get(0).getThrown().printStackTrace(new PrintWriter(text));
+        String line = logged.get(0).getMessage() + "\n" + text;
+        assertFalse(line.contains(NUMBER), line);
+        assertTrue(line.contains("java.lang.IllegalStateException (message withheld"), line);
+        assertTrue(line.contains("RedactionTest"), "where it was thrown is kept: " + line);
+    }
+
+    @Test
     void aMaskThatTheResultTypeCannotReadBackFailsClosed() {
         IdempotentOperation<Charge> charges = idempotency(c -> c).operation("charge", Charge.class,
                 Redaction.mask("****", "amount"));
@@ -201,6 +243,21 @@ class RedactionTest {
         assertEquals("****", second.card().number());
         assertEquals(List.of(false, true), seen.stream().map(Execution::replayed).toList());
         assertEquals(1, runs.get());
+    }
+
+    @Test
+    void aWrappedApiGatewayHandlerHasItsJsonBodyEditedInPlace() {
+        RequestHandler<Map<String, Object>, APIGatewayProxyResponseEvent> handler = idempotency(c -> c
+                .keyPath("orderId")).wrap((event, context) -> new APIGatewayProxyResponseEvent().withStatusCode(201)
+                        .withBody("{\"card\":{\"number\":\"" + NUMBER + "\",\"brand\":\"visa\"}}"),
+                APIGatewayProxyResponseEvent.class, Redaction.mask("****", "body.card.number"));
+
+        assertTrue(handler.handleRequest(Map.of("orderId", "o-1"), null).getBody().contains(NUMBER));
+        APIGatewayProxyResponseEvent replay = handler.handleRequest(Map.of("orderId", "o-1"), null);
+
+        assertEquals(201, replay.getStatusCode());
+        assertEquals("{\"card\":{\"number\":\"****\",\"brand\":\"visa\"}}", replay.getBody());
+        assertFalse(inlineJson().contains(NUMBER), inlineJson());
     }
 
     @Test
