@@ -160,6 +160,19 @@ class RedactedResponseIntegrationTest {
     }
 
     @Test
+    void aBinaryBodyHasNoFieldsAndIsRecordedAsItIs() {
+        String binary = java.util.Base64.getEncoder().encodeToString(new byte[] {(byte) 0xff, (byte) 0xfe, 0x01});
+        var handler = adapter().dropBodyFields("card.number").build().restApi((request, context) ->
+                new APIGatewayProxyResponseEvent().withStatusCode(200).withBody(binary).withIsBase64Encoded(true));
+
+        call(handler, "k-1");
+        APIGatewayProxyResponseEvent replay = call(handler, "k-1");
+
+        assertEquals(binary, replay.getBody());
+        assertTrue(replay.getIsBase64Encoded());
+    }
+
+    @Test
     void pathsMustNameAFieldInTheBody() {
         assertThrows(IllegalArgumentException.class, () -> adapter().dropBodyFields("$"));
         assertThrows(IllegalArgumentException.class, () -> adapter().maskBodyFields("x", ""));

@@ -54,7 +54,8 @@ public record StoredResponse(int statusCode, String statusDescription, Map<Strin
             return this;
         }
         try {
-            byte[] bytes = java.util.Base64.getMimeDecoder().decode(body);
+            // strict, as the core reads request bodies: only the line breaks of MIME encoders are ignored
+            byte[] bytes = java.util.Base64.getDecoder().decode(body.replace("\r", "").replace("\n", ""));
             String text = java.nio.charset.StandardCharsets.UTF_8.newDecoder()
                     .decode(java.nio.ByteBuffer.wrap(bytes)).toString();
             return new StoredResponse(statusCode, statusDescription, headers, multiValueHeaders, cookies, text, false);
