@@ -149,11 +149,52 @@ public final class Idempotency {
      */
     public <I, O> RequestHandler<I, O> wrap(RequestHandler<I, O> handler, Class<O> outputType,
             ResponseHook<O> hook) {
+        return wrap(handler, outputType, null, hook);
+    }
+
+    /**
+     * {@link #wrap(RequestHandler, Class)}, recording each response as {@code redaction} redacts it: the caller of
+     * the first execution gets the live response, every repeat the redacted one (see {@link Redaction}).
+     *
+     * <pre>{@code
+     * idempotency.wrap(new PaymentHandler(), APIGatewayProxyResponseEvent.class,
+     *         Redaction.mask("****", "body.card.number"));
+     * }</pre>
+     *
+     * @param handler    the handler to protect
+     * @param outputType the response type (recorded as JSON: see {@link Builder#resultCodec})
+     * @param redaction  what is removed before a response is recorded
+     * @param <I>        event type
+     * @param <O>        response type
+     * @return the idempotent handler (thread-safe)
+     * @throws IllegalArgumentException when the result codec cannot record {@code outputType}
+     */
+    public <I, O> RequestHandler<I, O> wrap(RequestHandler<I, O> handler, Class<O> outputType,
+            Redaction<O> redaction) {
+        return wrap(handler, outputType, Objects.requireNonNull(redaction, "redaction"), Execution::result);
+    }
+
+    /**
+     * {@link #wrap(RequestHandler, Class, ResponseHook)} and {@link #wrap(RequestHandler, Class, Redaction)} at once:
+     * the hook gets the live response on the first execution and the redacted one on a replay.
+     *
+     * @param handler    the handler to protect
+     * @param outputType the response type (recorded as JSON: see {@link Builder#resultCodec})
+     * @param redaction  what is removed before a response is recorded, or {@code null} for nothing
+     * @param hook       turns each execution into the response; its return value is not recorded
+     * @param <I>        event type
+     * @param <O>        response type
+     * @return the idempotent handler (thread-safe)
+     * @throws IllegalArgumentException when the result codec cannot record {@code outputType}
+     */
+    public <I, O> RequestHandler<I, O> wrap(RequestHandler<I, O> handler, Class<O> outputType,
+            Redaction<O> redaction, ResponseHook<O> hook) {
         Objects.requireNonNull(handler, "handler");
         Objects.requireNonNull(outputType, "outputType");
         Objects.requireNonNull(hook, "hook");
         return new IdempotentRequestHandler<>(engine, handlerKeys, scope, keyDescription, config.missingKeyPolicy(),
-                priming.register(outputType, codec(outputType)), handler, hook);
+                priming.register(outputType, codec(outputType)), redaction == null ? null : redaction.redactor(),
+                handler, hook);
     }
 
     /**
@@ -218,6 +259,27 @@ public final class Idempotency {
      *                                  {@code resultType}
      */
     public <T> IdempotentOperation<T> operation(String name, Class<T> resultType) {
+        return operation(name, resultType, null);
+    }
+
+    /**
+     * {@link #operation(String, Class)}, recording each result as {@code redaction} redacts it: the caller of the
+     * first execution gets the live result, every repeat the redacted one (see {@link Redaction}).
+     *
+     * <pre>{@code
+     * IdempotentOperation<Receipt> charge = idempotency.operation("charge", Receipt.class,
+     *         Redaction.mask("****", "card.number"));
+     * }</pre>
+     *
+     * @param name       1-140 characters of {@code [A-Za-z0-9._:-]}
+     * @param resultType the result type (recorded as JSON: see {@link Builder#resultCodec})
+     * @param redaction  what is removed before a result is recorded, or {@code null} for nothing
+     * @param <T>        result type
+     * @return the operation (thread-safe; create it once)
+     * @throws IllegalArgumentException when {@code name} is malformed or the result codec cannot record
+     *                                  {@code resultType}
+     */
+    public <T> IdempotentOperation<T> operation(String name, Class<T> resultType, Redaction<T> redaction) {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(resultType, "resultType");
         if (!OPERATION_NAME.matcher(name).matches()) {
@@ -228,7 +290,7 @@ public final class Idempotency {
         RequestKeys keys = new RequestKeys(scope + "#@" + name, java.util.List.of(), null,
                 config.maxKeyBytes(), events);
         return new IdempotentOperation<>(engine, keys, scope + "@" + name,
-                priming.register(resultType, codec(resultType)));
+                priming.register(resultType, codec(resultType)), redaction == null ? null : redaction.redactor());
     }
 
     /**

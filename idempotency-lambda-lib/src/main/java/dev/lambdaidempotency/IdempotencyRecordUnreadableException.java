@@ -1,9 +1,11 @@
 package dev.lambdaidempotency;
 
 /**
- * A stored record exists but cannot be decoded: attributes missing or of the wrong type, an unknown status, or a
- * stored result that does not deserialize into the expected type. The layer refuses to guess: the operation does
- * not run again. Inspect or delete the named record.
+ * A stored record exists but cannot be decoded: attributes missing or of the wrong type, an unknown status. The
+ * layer refuses to guess whether the operation ran: it does not run again. Inspect or delete the named record.
+ *
+ * <p>A record that decodes and is completed, but whose stored result does not deserialize into the expected type,
+ * is not this exception but {@link IdempotencyResultUnavailableException}: the operation is known to have run.
  */
 public final class IdempotencyRecordUnreadableException extends IdempotencyException {
     /** Serialization version. */

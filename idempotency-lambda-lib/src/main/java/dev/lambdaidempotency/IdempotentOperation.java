@@ -3,6 +3,7 @@ package dev.lambdaidempotency;
 import com.amazonaws.services.lambda.runtime.Context;
 import dev.lambdaidempotency.internal.IdempotencyEngine;
 import dev.lambdaidempotency.internal.RequestKeys;
+import dev.lambdaidempotency.internal.ResultRedactor;
 import dev.lambdaidempotency.spi.ResultCodec;
 
 /**
@@ -23,12 +24,15 @@ public final class IdempotentOperation<T> {
     private final RequestKeys keys;
     private final String scope;
     private final ResultCodec.Binding<T> codec;
+    private final ResultRedactor<T> redactor;
 
-    IdempotentOperation(IdempotencyEngine engine, RequestKeys keys, String scope, ResultCodec.Binding<T> codec) {
+    IdempotentOperation(IdempotencyEngine engine, RequestKeys keys, String scope, ResultCodec.Binding<T> codec,
+            ResultRedactor<T> redactor) {
         this.engine = engine;
         this.keys = keys;
         this.scope = scope;
         this.codec = codec;
+        this.redactor = redactor;
     }
 
     /**
@@ -57,14 +61,16 @@ public final class IdempotentOperation<T> {
      *                outside Lambda (the configured lease applies)
      * @param action  the operation
      * @param <E>     the operation's checked exception
-     * @return the live or replayed result
+     * @return the live result, or the replayed one (in its recorded form: redacted when the operation was created
+     *         with a {@link Redaction})
      * @throws E                                    what the action throws, unchanged (its claim is released)
      * @throws IdempotencyKeyException              when the key is null, blank or too large
      * @throws IdempotencyInProgressException       when another call holds the key
      * @throws IdempotencyPayloadMismatchException  when the key was used with another payload
      * @throws IdempotencyStoreException            when the store fails before the action runs
-     * @throws IdempotencyResultUnavailableException when the operation completed but its result is unavailable
-     * @throws IdempotencyRecordUnreadableException when the stored record or result cannot be decoded
+     * @throws IdempotencyResultUnavailableException when the operation completed but its result is unavailable (not
+     *                                              stored, or stored in a form that no longer decodes)
+     * @throws IdempotencyRecordUnreadableException when the stored record cannot be decoded
      * @throws IdempotencyClaimLostException        when the claim was taken over before the result was recorded
      */
     public <E extends Exception> T call(String key, Object payload, Context context, Action<T, E> action) throws E {
@@ -92,7 +98,8 @@ public final class IdempotentOperation<T> {
     public <E extends Exception> Execution<T> execute(String key, Object payload, Context context,
             Action<T, E> action) throws E {
         RequestKeys.Keys derived = keys.fromExplicit(key, payload);
-        return engine.execute(scope, derived.recordId(), derived.payloadHash(), context, codec, action::run);
+        return engine.execute(scope, derived.recordId(), derived.payloadHash(), context, codec, redactor,
+                action::run);
     }
 
     /**

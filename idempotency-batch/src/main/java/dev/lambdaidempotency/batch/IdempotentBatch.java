@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.lambdaidempotency.Idempotency;
+import dev.lambdaidempotency.Redaction;
 import java.util.Objects;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -225,9 +226,25 @@ public final class IdempotentBatch {
          */
         public <R> BatchHandler<E, S, R> process(Class<R> resultType,
                 RecordProcessor<? super T, ? extends R> processor) {
+            return process(resultType, null, processor);
+        }
+
+        /**
+         * {@link #process(Class, RecordProcessor)}, recording each result as {@code redaction} redacts it: a
+         * processed record's outcome has the live result, a duplicate's the redacted one (see {@link Redaction}).
+         *
+         * @param resultType the result type (Jackson-serializable)
+         * @param redaction  what is removed before a result is recorded, or {@code null} for nothing
+         * @param processor  the user's code for one record
+         * @param <R>        the result type
+         * @return the handler (immutable, thread-safe)
+         * @throws IllegalArgumentException when the operation name is malformed
+         */
+        public <R> BatchHandler<E, S, R> process(Class<R> resultType, Redaction<R> redaction,
+                RecordProcessor<? super T, ? extends R> processor) {
             Objects.requireNonNull(processor, "processor");
             return new BatchHandler<>(source, new Decoder.Bound<>(decoder, mapper()), key,
-                    idempotency.operation(operation, Objects.requireNonNull(resultType, "resultType")),
+                    idempotency.operation(operation, Objects.requireNonNull(resultType, "resultType"), redaction),
                     processor::process, listener, logOutcomes);
         }
 

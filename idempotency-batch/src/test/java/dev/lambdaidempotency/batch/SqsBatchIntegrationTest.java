@@ -24,6 +24,7 @@ import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import dev.lambdaidempotency.Execution;
 import dev.lambdaidempotency.IdempotencyInProgressException;
 import dev.lambdaidempotency.IdempotencyPayloadMismatchException;
+import dev.lambdaidempotency.Redaction;
 import dev.lambdaidempotency.batch.BatchFixtures.Confirmation;
 import dev.lambdaidempotency.batch.BatchFixtures.Order;
 import dev.lambdaidempotency.testkit.LocalAwsExtension;
@@ -295,5 +296,36 @@ class SqsBatchIntegrationTest {
     void anEmptyOrMissingBatchHasNoFailures() {
         assertEquals(List.of(), failures(orders.handleRequest(new SQSEvent(), fixtures.context())));
         assertEquals(List.of(), failures(orders.handleRequest(null, fixtures.context())));
+    }
+
+    @Test
+    void aRedactedResultIsWhatADuplicateGets() {
+        BatchHandler<SQSEvent, SQSBatchResponse, Confirmation> redacted = IdempotentBatch
+                .sqs(fixtures.idempotency, Order.class).keyedBy(Order::orderId).operation("redacted-orders")
+                .process(Confirmation.class, Redaction.mask("(redacted)", "orderId"),
+                        (order, context) -> fulfil(order));
+
+        BatchReport<SQSBatchResponse, Confirmation> report = redacted.processBatch(sqs(message("m1", order("o-1", 2)),
+                message("m2", order("o-1", 2))), fixtures.context());
+
+        assertEquals(List.of(PROCESSED, DUPLICATE), statuses(report));
+        assertEquals(new Confirmation("o-1", 1), report.outcomes().get(0).result(), "the live result");
+        assertEquals(new Confirmation("(redacted)", 1), report.outcomes().get(1).result(), "the recorded form");
+    }
+
+    @Test
+    void aRecordWhoseResultNoLongerDecodesIsADuplicateNotAFailureForever() {
+        orders.processBatch(sqs(message("m1", order("o-1", 2))), fixtures.context());
+        // a deployment changed the result type: the message was processed, only its old result cannot be read
+        BatchHandler<SQSEvent, SQSBatchResponse, Integer> changed = IdempotentBatch
+                .sqs(fixtures.idempotency, Order.class).keyedBy(Order::orderId)
+                .process(Integer.class, (order, context) -> runs.incrementAndGet());
+
+        BatchReport<SQSBatchResponse, Integer> report = changed.processBatch(sqs(message("m1", order("o-1", 2))),
+                fixtures.context());
+
+        assertEquals(List.of(DUPLICATE), statuses(report));
+        assertEquals(List.of(), failures(report.response()), "not redelivered until the record expires and runs again");
+        assertEquals(1, runs.get());
     }
 }

@@ -10,6 +10,7 @@ import com.amazonaws.services.lambda.runtime.events.ApplicationLoadBalancerReque
 import com.amazonaws.services.lambda.runtime.events.ApplicationLoadBalancerResponseEvent;
 import dev.lambdaidempotency.Idempotency;
 import dev.lambdaidempotency.IdempotentOperation;
+import dev.lambdaidempotency.Redaction;
 import dev.lambdaidempotency.http.internal.EventShape;
 import dev.lambdaidempotency.http.internal.Fingerprint;
 import dev.lambdaidempotency.http.internal.HttpIdempotentHandler;
@@ -55,6 +56,10 @@ import java.util.regex.Pattern;
  *       handler threw 500 (or what {@link Builder#onException} maps it to). No stack trace reaches a body.</li>
  * </ul>
  *
+ * <p>Sensitive fields of a JSON response body (a card number in a payment response) can be kept out of the store
+ * with {@link Builder#dropBodyFields(String...)} and {@link Builder#maskBodyFields(String, String...)}: the first
+ * request gets the live response, every replay the redacted one.
+ *
  * <p>Records live in the given {@link Idempotency}'s store, as an {@link IdempotentOperation} named
  * {@link Builder#operationName(String) "http"}: the core's key selection settings ({@code keyPaths},
  * {@code payloadPath}) do not apply; its record TTL, lease, maximum key size, offload and tracing do. This class is
@@ -74,7 +79,8 @@ public final class IdempotentHttp {
     private final HttpPolicy policy;
 
     private IdempotentHttp(Builder builder) {
-        this.operation = builder.idempotency.operation(builder.operationName, StoredResponse.class);
+        this.operation = builder.idempotency.operation(builder.operationName, StoredResponse.class,
+                builder.redaction());
         List<Mapping<?>> mappings = List.copyOf(builder.mappings);
         this.policy = new HttpPolicy(new KeyHeader(builder.keyHeader), new Fingerprint(builder.methodAndPath),
                 builder.storeClientErrors, seconds(builder.inProgressRetryAfter),
@@ -161,9 +167,78 @@ public final class IdempotentHttp {
         private Duration inProgressRetryAfter = Duration.ofSeconds(1);
         private Duration unavailableRetryAfter = Duration.ofSeconds(2);
         private final List<Mapping<?>> mappings = new ArrayList<>();
+        private Redaction<StoredResponse> redaction;
 
         private Builder(Idempotency idempotency) {
             this.idempotency = idempotency;
+        }
+
+        /**
+         * Removes fields from the JSON body of every response before it is recorded, so that neither the record
+         * nor an offloaded copy holds them: the first request gets the live response; every replay gets the body
+         * without these fields (re-serialized as compact JSON), and clients must accept that. A body marked base64
+         * that is UTF-8 text is recorded (and replayed) as that text; a body that is not JSON, or binary, has no
+         * fields and is recorded as it is. See {@link Redaction} for the path syntax and what fails closed.
+         *
+         * <pre>{@code
+         * IdempotentHttp.builder(idempotency).dropBodyFields("card.number", "card.cvc").build();
+         * }</pre>
+         *
+         * @param paths paths into the body, e.g. {@code card.number} or {@code payments[0].iban}
+         * @return this builder
+         * @throws IllegalArgumentException when a path is malformed or the whole body, or none is given
+         */
+        public Builder dropBodyFields(String... paths) {
+            this.redaction = redactionOrFirst().thenDrop(inBody(paths));
+            return this;
+        }
+
+        /**
+         * Replaces the values of fields of the JSON body with {@code replacement} before a response is recorded
+         * (any JSON value inside the body may be masked; a {@code null} stays {@code null}); otherwise as
+         * {@link #dropBodyFields(String...)}.
+         *
+         * <pre>{@code
+         * IdempotentHttp.builder(idempotency).maskBodyFields("****", "card.number").build();
+         * }</pre>
+         *
+         * @param replacement the string recorded instead
+         * @param paths       paths into the body
+         * @return this builder
+         * @throws IllegalArgumentException when a path is malformed or the whole body, or none is given
+         */
+        public Builder maskBodyFields(String replacement, String... paths) {
+            Objects.requireNonNull(replacement, "replacement");
+            this.redaction = redactionOrFirst().thenMask(replacement, inBody(paths));
+            return this;
+        }
+
+        private Redaction<StoredResponse> redactionOrFirst() {
+            return redaction != null ? redaction : Redaction.of(StoredResponse::withTextBody);
+        }
+
+        private Redaction<StoredResponse> redaction() {
+            return redaction;
+        }
+
+        private static String[] inBody(String... paths) {
+            Objects.requireNonNull(paths, "paths");
+            String[] inBody = new String[paths.length];
+            for (int i = 0; i < paths.length; i++) {
+                String path = Objects.requireNonNull(paths[i], "path").trim();
+                if (path.startsWith("$")) {
+                    path = path.substring(1);
+                }
+                if (path.startsWith(".")) {
+                    path = path.substring(1);
+                }
+                if (path.isEmpty()) {
+                    throw new IllegalArgumentException("a body field path must name a field in the body, was \""
+                            + paths[i] + "\"");
+                }
+                inBody[i] = "body" + (path.startsWith("[") ? "" : ".") + path;
+            }
+            return inBody;
         }
 
         /**

@@ -7,7 +7,6 @@ import dev.lambdaidempotency.IdempotencyConfig;
 import dev.lambdaidempotency.IdempotencyException;
 import dev.lambdaidempotency.IdempotencyInProgressException;
 import dev.lambdaidempotency.IdempotencyPayloadMismatchException;
-import dev.lambdaidempotency.IdempotencyRecordUnreadableException;
 import dev.lambdaidempotency.IdempotencyResultUnavailableException;
 import dev.lambdaidempotency.IdempotencyStoreException;
 import dev.lambdaidempotency.spi.ClaimResult;
@@ -91,7 +90,26 @@ public final class IdempotencyEngine {
      */
     public <T> Execution<T> execute(String scope, RecordId recordId, String payloadHash, Context context,
             ResultCodec.Binding<T> codec, Action<T> action) {
-        return new Invocation<>(scope, recordId, payloadHash, codec).run(context, action);
+        return execute(scope, recordId, payloadHash, context, codec, null, action);
+    }
+
+    /**
+     * {@link #execute(String, RecordId, String, Context, ResultCodec.Binding, Action)}, recording the result as
+     * {@code redactor} redacts it (the live result is returned as it is).
+     *
+     * @param scope       metric/trace label of the caller
+     * @param recordId    the record id
+     * @param payloadHash hash of the validated payload, or {@code null}
+     * @param context     the Lambda context, or {@code null} outside Lambda
+     * @param codec       result (de)serialization
+     * @param redactor    what is removed before the result is recorded, or {@code null} for nothing
+     * @param action      the operation
+     * @param <T>         the result type
+     * @return the live or replayed result, and which it is
+     */
+    public <T> Execution<T> execute(String scope, RecordId recordId, String payloadHash, Context context,
+            ResultCodec.Binding<T> codec, ResultRedactor<T> redactor, Action<T> action) {
+        return new Invocation<>(scope, recordId, payloadHash, codec, redactor).run(context, action);
     }
 
     /**
@@ -145,18 +163,21 @@ public final class IdempotencyEngine {
         private final String recordId;
         private final String payloadHash;
         private final ResultCodec.Binding<T> codec;
+        private final ResultRedactor<T> redactor;
         private Outcome outcome = Outcome.ERROR;
         private boolean takeover;
         private long offloadedBytes;
         private long storeNanos;
         private long resultStoreNanos;
 
-        Invocation(String scope, RecordId id, String payloadHash, ResultCodec.Binding<T> codec) {
+        Invocation(String scope, RecordId id, String payloadHash, ResultCodec.Binding<T> codec,
+                ResultRedactor<T> redactor) {
             this.scope = scope;
             this.id = id;
             this.recordId = id.value();
             this.payloadHash = payloadHash;
             this.codec = codec;
+            this.redactor = redactor;
         }
 
         Execution<T> run(Context context, Action<T> action) {
@@ -290,7 +311,17 @@ public final class IdempotencyEngine {
         private StoredResult storeResult(T value, TraceSpan span) {
             byte[] json;
             try {
-                json = codec.encode(value);
+                // redacted before anything is written: neither the record nor an offloaded object (nor its
+                // checksum, nor the local cache) ever sees what the redaction removes
+                json = redactor == null ? codec.encode(value) : redactor.encode(value, codec);
+            } catch (ResultRedactor.RedactionFailedException e) {
+                // fail closed, as for a result that cannot be serialized: the operation ran, so complete the claim
+                // (never run it twice) but store nothing of the result
+                span.metadata("redaction_failed", true);
+                LOG.log(System.Logger.Level.ERROR, "the result for " + recordId + " could not be redacted ("
+                        + e.getMessage() + "); it is not stored, and repeats will get "
+                        + "IdempotencyResultUnavailableException", e);
+                return new StoredResult.Unavailable("the result could not be redacted: " + e.getMessage());
             } catch (IOException e) {
                 LOG.log(System.Logger.Level.ERROR, "the result for " + recordId + " cannot be serialized as JSON; "
                         + "repeats will get IdempotencyResultUnavailableException", e);
@@ -442,8 +473,12 @@ public final class IdempotencyEngine {
             try {
                 return codec.decode(json);
             } catch (IOException e) {
-                throw new IdempotencyRecordUnreadableException("the stored result of record " + recordId
-                        + " does not deserialize into the expected type: " + e.getMessage(), recordId, e);
+                // the record is readable and says COMPLETED: the operation ran, only its result cannot be returned
+                // (a changed result type, a corrupt copy). Unavailable, not unreadable: a batch then counts the
+                // record as done instead of redelivering it until the record expires and it runs again
+                throw new IdempotencyResultUnavailableException("the operation for " + recordId + " already "
+                        + "completed; it is not run again, but its stored result does not deserialize into the "
+                        + "expected type: " + e.getMessage(), recordId, e);
             }
         }
 

@@ -20,6 +20,7 @@ public final class IdempotentRequestHandler<I, O> implements RequestHandler<I, O
     private final String keyDescription;
     private final MissingKeyPolicy missingKeyPolicy;
     private final ResultCodec.Binding<O> codec;
+    private final ResultRedactor<O> redactor;
     private final RequestHandler<I, O> delegate;
     private final ResponseHook<O> hook;
 
@@ -30,18 +31,20 @@ public final class IdempotentRequestHandler<I, O> implements RequestHandler<I, O
      * @param keyDescription   where the key is, for messages
      * @param missingKeyPolicy what to do without a key
      * @param codec            response (de)serialization
+     * @param redactor         what is removed from a response before it is recorded, or {@code null}
      * @param delegate         the user's handler
      * @param hook             turns the result into the response
      */
     public IdempotentRequestHandler(IdempotencyEngine engine, RequestKeys keys, String scope, String keyDescription,
-            MissingKeyPolicy missingKeyPolicy, ResultCodec.Binding<O> codec, RequestHandler<I, O> delegate,
-            ResponseHook<O> hook) {
+            MissingKeyPolicy missingKeyPolicy, ResultCodec.Binding<O> codec, ResultRedactor<O> redactor,
+            RequestHandler<I, O> delegate, ResponseHook<O> hook) {
         this.engine = engine;
         this.keys = keys;
         this.scope = scope;
         this.keyDescription = keyDescription;
         this.missingKeyPolicy = missingKeyPolicy;
         this.codec = codec;
+        this.redactor = redactor;
         this.delegate = delegate;
         this.hook = hook;
     }
@@ -57,7 +60,7 @@ public final class IdempotentRequestHandler<I, O> implements RequestHandler<I, O
             return hook.respond(engine.executeWithoutKey(scope, () -> delegate.handleRequest(input, context)));
         }
         return hook.respond(engine.execute(scope, derived.recordId(), derived.payloadHash(), context, codec,
-                () -> delegate.handleRequest(input, context)));
+                redactor, () -> delegate.handleRequest(input, context)));
     }
 
     @Override

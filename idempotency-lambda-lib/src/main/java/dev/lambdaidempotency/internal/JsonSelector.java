@@ -239,7 +239,13 @@ public final class JsonSelector {
         return expression.isEmpty() ? "$" : expression;
     }
 
-    private record Step(String field, int index, boolean caseInsensitive) {
+    /** The compiled steps, for the tree edits of {@link JsonRedaction}. */
+    List<Step> steps() {
+        return steps;
+    }
+
+    /** One step: a member ({@code field}, matched case-insensitively when so marked) or an array element. */
+    record Step(String field, int index, boolean caseInsensitive) {
         /** Whether this step selects a {@code body} member, which its object may mark as base64. */
         boolean isBody() {
             return Base64Body.BODY.equals(field);

@@ -1,6 +1,6 @@
 package dev.lambdaidempotency.internal;
 
-import dev.lambdaidempotency.IdempotencyRecordUnreadableException;
+import dev.lambdaidempotency.IdempotencyResultUnavailableException;
 import dev.lambdaidempotency.spi.ResultCodec;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -57,8 +57,9 @@ final class StreamOutputCodec {
     /**
      * The output bytes kept in {@code stored}.
      *
-     * @throws IdempotencyRecordUnreadableException when {@code stored} is not this form (a record written by a typed
-     *                                              handler with the same key scope, say)
+     * @throws IdempotencyResultUnavailableException when {@code stored} is not this form (a record written by a typed
+     *                                               handler with the same key scope, say): the record is completed,
+     *                                               so nothing runs again
      */
     static byte[] decode(JsonValue stored, String recordId) {
         if (stored instanceof JsonValue.Obj object && object.members().size() == 1) {
@@ -71,16 +72,17 @@ final class StreamOutputCodec {
                 try {
                     return Base64.getDecoder().decode(base64.text());
                 } catch (IllegalArgumentException e) {
-                    throw unreadable(recordId, "its " + BASE64 + " is not base64", e);
+                    throw unavailable(recordId, "its " + BASE64 + " is not base64", e);
                 }
             }
         }
-        throw unreadable(recordId, "it is not a stream handler's output ({\"" + TEXT + "\":...} or {\"" + BASE64
+        throw unavailable(recordId, "it is not a stream handler's output ({\"" + TEXT + "\":...} or {\"" + BASE64
                 + "\":...})", null);
     }
 
-    private static IdempotencyRecordUnreadableException unreadable(String recordId, String why, Throwable cause) {
-        return new IdempotencyRecordUnreadableException("the stored result of record " + recordId + " cannot be "
-                + "replayed as stream output: " + why, recordId, cause);
+    private static IdempotencyResultUnavailableException unavailable(String recordId, String why, Throwable cause) {
+        return new IdempotencyResultUnavailableException("the operation for " + recordId + " already completed; it "
+                + "is not run again, but its stored result cannot be replayed as stream output: " + why, recordId,
+                cause);
     }
 }

@@ -61,7 +61,7 @@ public interface ResultCodec {
          * @param json what {@link #encode} wrote (or another codec wrote for the same type, across a deployment)
          * @return the result
          * @throws IOException when the bytes do not read into the type (a repeat then gets
-         *                     {@code IdempotencyRecordUnreadableException})
+         *                     {@code IdempotencyResultUnavailableException}; nothing runs again)
          */
         T decode(byte[] json) throws IOException;
     }

@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import dev.lambdaidempotency.Idempotency;
 import dev.lambdaidempotency.IdempotencyConfig;
+import dev.lambdaidempotency.IdempotencyException;
 import dev.lambdaidempotency.IdempotencyInProgressException;
 import dev.lambdaidempotency.IdempotencyRecordUnreadableException;
 import dev.lambdaidempotency.IdempotencyResultUnavailableException;
@@ -194,6 +195,17 @@ class DynamoDbFailureIntegrationTest {
     }
 
     private void assertUnreadable(Consumer<Map<String, AttributeValue>> corruption, String why) throws Exception {
+        assertRefused(IdempotencyRecordUnreadableException.class, corruption, why);
+    }
+
+    /** A completed record whose result does not decode: the operation ran, only its result cannot be returned. */
+    private void assertResultUnavailable(Consumer<Map<String, AttributeValue>> corruption, String why)
+            throws Exception {
+        assertRefused(IdempotencyResultUnavailableException.class, corruption, why);
+    }
+
+    private void assertRefused(Class<? extends IdempotencyException> refusal,
+            Consumer<Map<String, AttributeValue>> corruption, String why) throws Exception {
         RequestHandler<Map<String, Object>, Receipt> handler = handler(store);
         String id = recordId("o-1");
         Map<String, AttributeValue> item = new HashMap<>(Map.of(
@@ -207,8 +219,7 @@ class DynamoDbFailureIntegrationTest {
 
         corruption.accept(item);
         Tables.put(client, store.tableName(), item);
-        IdempotencyRecordUnreadableException e = assertThrows(IdempotencyRecordUnreadableException.class,
-                () -> handler.handleRequest(Events.order("o-1"), null));
+        IdempotencyException e = assertThrows(refusal, () -> handler.handleRequest(Events.order("o-1"), null));
         assertEquals(id, e.recordId());
         assertTrue(e.getMessage().contains(id), e.getMessage());
         assertTrue(e.getMessage().contains(why), e.getMessage());
@@ -261,20 +272,20 @@ class DynamoDbFailureIntegrationTest {
     }
 
     @Test
-    void storedDataThatIsNotTheResponseTypeIsUnreadable() throws Exception {
-        assertUnreadable(item -> item.put("data", AttributeValue.fromS("[1,2,3]")),
+    void storedDataThatIsNotTheResponseTypeIsUnavailableNotRunAgain() throws Exception {
+        assertResultUnavailable(item -> item.put("data", AttributeValue.fromS("[1,2,3]")),
                 "does not deserialize into the expected type");
     }
 
     @Test
-    void storedDataThatIsNotJsonIsUnreadable() throws Exception {
-        assertUnreadable(item -> item.put("data", AttributeValue.fromS("{\"run\":")),
+    void storedDataThatIsNotJsonIsUnavailableNotRunAgain() throws Exception {
+        assertResultUnavailable(item -> item.put("data", AttributeValue.fromS("{\"run\":")),
                 "does not deserialize into the expected type");
     }
 
     @Test
-    void storedDataWithAFieldOfTheWrongTypeIsUnreadable() throws Exception {
-        assertUnreadable(item -> item.put("data", AttributeValue.fromS("{\"run\":\"seven\"}")),
+    void storedDataWithAFieldOfTheWrongTypeIsUnavailableNotRunAgain() throws Exception {
+        assertResultUnavailable(item -> item.put("data", AttributeValue.fromS("{\"run\":\"seven\"}")),
                 "does not deserialize into the expected type");
     }
 

@@ -43,6 +43,27 @@ public record StoredResponse(int statusCode, String statusDescription, Map<Strin
         return new StoredResponse(statusCode, statusDescription, single, multi, cookies, body, base64Encoded);
     }
 
+    /**
+     * This response with a base64 body that is UTF-8 text turned into that text (so that paths can reach into it);
+     * any other response as it is.
+     *
+     * @return the response with a plain body, or this one
+     */
+    public StoredResponse withTextBody() {
+        if (!base64Encoded || body == null) {
+            return this;
+        }
+        try {
+            // strict, as the core reads request bodies: only the line breaks of MIME encoders are ignored
+            byte[] bytes = java.util.Base64.getDecoder().decode(body.replace("\r", "").replace("\n", ""));
+            String text = java.nio.charset.StandardCharsets.UTF_8.newDecoder()
+                    .decode(java.nio.ByteBuffer.wrap(bytes)).toString();
+            return new StoredResponse(statusCode, statusDescription, headers, multiValueHeaders, cookies, text, false);
+        } catch (IllegalArgumentException | java.nio.charset.CharacterCodingException binary) {
+            return this;
+        }
+    }
+
     /** Mutable copies for the event classes, which users may change after we return them. */
     Map<String, String> headersCopy() {
         return headers == null ? null : new LinkedHashMap<>(headers);

@@ -14,7 +14,7 @@ import dev.lambdaidempotency.IdempotencyConfig;
 import dev.lambdaidempotency.IdempotencyInProgressException;
 import dev.lambdaidempotency.IdempotencyKeyException;
 import dev.lambdaidempotency.IdempotencyPayloadMismatchException;
-import dev.lambdaidempotency.IdempotencyRecordUnreadableException;
+import dev.lambdaidempotency.IdempotencyResultUnavailableException;
 import dev.lambdaidempotency.MissingKeyPolicy;
 import dev.lambdaidempotency.spi.IdempotencyRecord;
 import dev.lambdaidempotency.spi.StoredResult;
@@ -386,7 +386,7 @@ class StreamHandlerTest {
     }
 
     @Test
-    void aRecordWrittenByATypedHandlerIsUnreadableAsStreamOutputNotRunAgain() throws IOException {
+    void aRecordWrittenByATypedHandlerIsUnavailableAsStreamOutputNotRunAgain() throws IOException {
         Idempotency idempotency = Idempotency.builder().store(store)
                 .config(IdempotencyConfig.builder(Map.of()).functionName("streams").keyPath("orderId").build())
                 .build();
@@ -394,7 +394,8 @@ class StreamHandlerTest {
                 .handleRequest(Map.of("orderId", "o-1"), null);
         RequestStreamHandler stream = idempotency.wrapStream((input, output, context) -> runs.incrementAndGet());
 
-        assertThrows(IdempotencyRecordUnreadableException.class, () -> invoke(stream, utf8("{\"orderId\":\"o-1\"}")));
+        // the record is completed: the key was processed, only not by a stream handler; never run again
+        assertThrows(IdempotencyResultUnavailableException.class, () -> invoke(stream, utf8("{\"orderId\":\"o-1\"}")));
         assertEquals(0, runs.get());
     }
 
