@@ -286,9 +286,6 @@ class CliIntegrationTest {
         assertEquals(dryRun.json().get("owner").asText(), sent.expressionAttributeValues().get(":owner").s());
         // the library's release, sent by the library's own store: the request a failed handler's release sends
         deletes.clear();
-        payments.wrap((event, context) -> {
-            throw new IllegalStateException("handler failed");
-        }, String.class).getClass();
         assertThrows(IllegalStateException.class, () -> payments.<Map<String, Object>, String>wrap(
                 (event, context) -> {
                     throw new IllegalStateException("handler failed");
