@@ -20,6 +20,9 @@ abstract class TableCommand implements Callable<Integer> {
     @Mixin
     BackendOptions backendOptions;
 
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
+    boolean help;
+
     @Option(names = "--json", description = "Machine-readable output (one JSON document on stdout).")
     boolean json;
 

@@ -170,6 +170,10 @@ class CliJarIntegrationTest {
         assertEquals(1, cli("inspect", "--function", "payment-api", "--operation", "http", "--key",
                 KILLED_PAYMENT_KEY).exitCode());
         assertEquals(2, cli("release", "--id", id).exitCode());
+
+        Run unreachable = cli("stats", "--dynamodb-endpoint-url", "http://127.0.0.1:9");
+        assertEquals(4, unreachable.exitCode());
+        assertTrue(unreachable.err().startsWith("backend error: "), unreachable.err());
     }
 
     /** One process run. */
