@@ -7,6 +7,7 @@ import dev.lambdaidempotency.spi.StoredResult;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -62,7 +63,7 @@ final class RecordView {
     }
 
     List<String[]> lines(IdempotencyRecord record) {
-        List<String[]> lines = new java.util.ArrayList<>();
+        List<String[]> lines = new ArrayList<>();
         lines.add(new String[] {"record", record.id()});
         RecordScope.of(record.id()).ifPresent(scope -> lines.add(new String[] {"scope", "function "
                 + scope.function() + (scope.keySpace() == null ? "" : ", key space " + scope.keySpace())

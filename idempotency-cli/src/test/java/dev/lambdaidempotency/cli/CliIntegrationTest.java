@@ -23,6 +23,7 @@ import dev.lambdaidempotency.testkit.MutableClock;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -108,7 +109,7 @@ class CliIntegrationTest {
         assertEquals(stored.expiresAt().toString(), record.get("expiresAt").get("utc").asText());
         assertEquals("2030-01-01T02:00:00+01:00", record.get("expiresAt").get("local").asText());
         // completed at the clock's time (the expiry is stored to the second): expiry minus the default TTL (1 h)
-        assertEquals(clock.instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString(),
+        assertEquals(clock.instant().truncatedTo(ChronoUnit.SECONDS).toString(),
                 record.get("recordedAt").get("utc").asText());
 
         CliRun.Result human = cli.run("inspect", "--function", "payments", "--operation", "charge", "--key",

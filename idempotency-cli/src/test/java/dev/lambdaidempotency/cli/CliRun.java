@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lambdaidempotency.testkit.LocalAwsExtension;
 import dev.lambdaidempotency.testkit.MutableClock;
 import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringReader;
 import java.io.StringWriter;
@@ -35,7 +36,7 @@ final class CliRun {
         JsonNode json() {
             try {
                 return JSON.readTree(out);
-            } catch (java.io.IOException e) {
+            } catch (IOException e) {
                 throw new UncheckedIOException("not JSON: " + out + "\nstderr: " + err, e);
             }
         }
