@@ -19,9 +19,11 @@ import dev.lambdaidempotency.metrics.EmfMetricsSink;
 import dev.lambdaidempotency.spi.IdempotencyMetricsSink;
 import dev.lambdaidempotency.spi.IdempotencyStore;
 import dev.lambdaidempotency.spi.IdempotencyTracer;
+import dev.lambdaidempotency.spi.RecordId;
 import dev.lambdaidempotency.spi.ResultCodec;
 import dev.lambdaidempotency.spi.ResultStore;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 
@@ -245,6 +247,25 @@ public final class Idempotency {
         priming.registerStreamOutput();
         return new IdempotentStreamHandler(engine, handlerKeys, scope, keyDescription, config.missingKeyPolicy(),
                 config.keyPaths(), config.payloadPath(), handler, hook);
+    }
+
+    /**
+     * The id of the record that a handler wrapped by this instance ({@link #wrap} or {@link #wrapStream} with a JSON
+     * input) files {@code event} under: the configured key selection, canonical JSON and hash, exactly as an
+     * invocation computes them. Reads nothing and writes nothing; for tools that look a request's record up (the
+     * operator CLI) and for tests.
+     *
+     * <pre>{@code
+     * Optional<RecordId> id = idempotency.recordId(Map.of("headers", Map.of("Idempotency-Key", "k-1")));
+     * }</pre>
+     *
+     * @param event the event as the handler receives it (an aws-lambda-java-events object, a {@code Map}, a POJO)
+     * @return the record id, or empty when the event carries no key (the handler would run without a record)
+     * @throws IdempotencyKeyException when the event cannot be read or its key is too large
+     */
+    public Optional<RecordId> recordId(Object event) {
+        RequestKeys.Keys keys = handlerKeys.fromEvent(event, keyDescription);
+        return keys == null ? Optional.empty() : Optional.of(keys.recordId());
     }
 
     /**

@@ -4,6 +4,7 @@ import com.amazonaws.services.lambda.runtime.Context;
 import dev.lambdaidempotency.internal.IdempotencyEngine;
 import dev.lambdaidempotency.internal.RequestKeys;
 import dev.lambdaidempotency.internal.ResultRedactor;
+import dev.lambdaidempotency.spi.RecordId;
 import dev.lambdaidempotency.spi.ResultCodec;
 
 /**
@@ -116,6 +117,18 @@ public final class IdempotentOperation<T> {
      */
     public <E extends Exception> T call(String key, Action<T, E> action) throws E {
         return call(key, null, null, action);
+    }
+
+    /**
+     * The id of the record that {@link #call} and {@link #execute} file {@code key} under, computed exactly as they
+     * do. Reads nothing and writes nothing; for tools that look a key's record up (the operator CLI) and for tests.
+     *
+     * @param key the caller's key
+     * @return the record id
+     * @throws IdempotencyKeyException when the key is null, blank or too large
+     */
+    public RecordId recordId(String key) {
+        return keys.fromExplicit(key, null).recordId();
     }
 
     @Override

@@ -11,16 +11,21 @@ import dev.lambdaidempotency.spi.ResultPointer;
 import dev.lambdaidempotency.spi.StoredResult;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.Supplier;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.CreateTableRequest;
 import software.amazon.awssdk.services.dynamodb.model.DeleteItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.GetItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
 import software.amazon.awssdk.services.dynamodb.model.KeyType;
 import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
@@ -144,6 +149,38 @@ public final class DynamoDbIdempotencyStore implements IdempotencyStore {
             throw new IdempotencyClaimLostException("the claim on " + id + " is now held by another invocation; "
                     + "its record was left untouched", id);
         }
+    }
+
+    /**
+     * Reads a record as it is now (a strongly consistent {@code GetItem}), whatever its status or expiry: an expired
+     * record the TTL sweeper has not deleted yet is returned too (see {@link IdempotencyRecord#isExpired}). Not used
+     * by the idempotency protocol, which learns the stored record from its refused claim; for tools that inspect
+     * the table (the operator CLI).
+     *
+     * @param id the record id
+     * @return the record, or empty when there is none
+     * @throws IdempotencyStoreException                                  when the table cannot be reached
+     * @throws dev.lambdaidempotency.IdempotencyRecordUnreadableException when the item cannot be decoded
+     */
+    public Optional<IdempotencyRecord> read(String id) {
+        Objects.requireNonNull(id, "id");
+        GetItemRequest request = GetItemRequest.builder().tableName(tableName)
+                .key(Map.of(attributes.key(), AttributeValue.fromS(id))).consistentRead(true).build();
+        GetItemResponse response = call("read (GetItem)", id, () -> client.getItem(request));
+        return response.hasItem() && !response.item().isEmpty() ? Optional.of(codec.decode(response.item()))
+                : Optional.empty();
+    }
+
+    /**
+     * Decodes an item of this store's table (from a {@code Scan}, say) with this store's attribute names, exactly
+     * as the store decodes the records it reads.
+     *
+     * @param item the item's attributes
+     * @return the record
+     * @throws dev.lambdaidempotency.IdempotencyRecordUnreadableException when the item is not a readable record
+     */
+    public IdempotencyRecord decode(Map<String, AttributeValue> item) {
+        return codec.decode(Objects.requireNonNull(item, "item"));
     }
 
     /**

@@ -1,0 +1,27 @@
+package dev.lambdaidempotency.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+class RecordScopeTest {
+    private static final String HASH = "00d5c8b71f851bbe47626a189b20fb19c11753e244bb658095c370ba3798f85c";
+
+    @Test
+    void readsEveryShapeOfScope() {
+        assertEquals(new RecordScope("payments", null, null), RecordScope.of("payments#" + HASH).orElseThrow());
+        assertEquals(new RecordScope("payments", "eu", null), RecordScope.of("payments#eu#" + HASH).orElseThrow());
+        assertEquals(new RecordScope("payments", null, "charge"),
+                RecordScope.of("payments#@charge#" + HASH).orElseThrow());
+        assertEquals(new RecordScope("payments", "eu", "charge"),
+                RecordScope.of("payments#eu#@charge#" + HASH).orElseThrow());
+        assertEquals("payments#eu", RecordScope.of("payments#eu#@charge#" + HASH).orElseThrow().functionColumn());
+        assertEquals("(handler)", RecordScope.of("payments#" + HASH).orElseThrow().operationColumn());
+    }
+
+    @Test
+    void anIdOfAnotherFormatHasNoScope() {
+        assertTrue(RecordScope.of("payments#not-a-hash").isEmpty());
+    }
+}
