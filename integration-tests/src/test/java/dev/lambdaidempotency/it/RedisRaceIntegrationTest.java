@@ -1,0 +1,46 @@
+package dev.lambdaidempotency.it;
+
+import dev.lambdaidempotency.it.support.RedisServer;
+import dev.lambdaidempotency.redis.RedisIdempotencyStore;
+import dev.lambdaidempotency.spi.IdempotencyStore;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+
+/**
+ * The race on a real {@code redis-server}: the claim script is the only thing standing between callers. Each store
+ * has its own connection pool, as separately deployed instances would.
+ */
+class RedisRaceIntegrationTest extends RaceScenarios {
+    private static final AtomicInteger PREFIXES = new AtomicInteger();
+    private static RedisServer server;
+
+    @BeforeAll
+    static void startRedis() {
+        server = RedisServer.start();
+    }
+
+    @AfterAll
+    static void stopRedis() {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    @Override
+    protected List<IdempotencyStore> storesOnOneTable(int count) {
+        String prefix = "race-" + PREFIXES.incrementAndGet() + ":";
+        List<IdempotencyStore> stores = new ArrayList<>();
+        while (stores.size() < count) {
+            stores.add(RedisIdempotencyStore.builder().client(server.client()).keyPrefix(prefix).build());
+        }
+        return stores;
+    }
+
+    @Override
+    protected int rounds(int instances) {
+        return instances == 1 ? 120 : 80;    // as on DynamoDB Local
+    }
+}
