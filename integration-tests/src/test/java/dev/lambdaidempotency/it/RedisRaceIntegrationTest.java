@@ -8,11 +8,14 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.condition.EnabledIf;
 
 /**
  * The race on a real {@code redis-server}: the claim script is the only thing standing between callers. Each store
  * has its own connection pool, as separately deployed instances would.
  */
+@EnabledIf(value = "dev.lambdaidempotency.it.support.RedisServer#installed",
+        disabledReason = "redis-server is not installed (apt-get install redis-server, or set REDIS_SERVER)")
 class RedisRaceIntegrationTest extends RaceScenarios {
     private static final AtomicInteger PREFIXES = new AtomicInteger();
     private static RedisServer server;

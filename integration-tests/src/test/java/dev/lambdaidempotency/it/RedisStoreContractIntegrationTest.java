@@ -15,6 +15,7 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.condition.EnabledIf;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.RedisClient;
 
@@ -23,6 +24,8 @@ import redis.clients.jedis.RedisClient;
  * prefix per test; then what only Redis has: the key's own expiry, scripts the server has forgotten, and the
  * number of round trips.
  */
+@EnabledIf(value = "dev.lambdaidempotency.it.support.RedisServer#installed",
+        disabledReason = "redis-server is not installed (apt-get install redis-server, or set REDIS_SERVER)")
 class RedisStoreContractIntegrationTest extends IdempotencyStoreContract {
     private static final AtomicInteger STORES = new AtomicInteger();
     private static RedisServer server;

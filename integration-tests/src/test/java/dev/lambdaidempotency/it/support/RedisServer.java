@@ -48,15 +48,8 @@ public final class RedisServer implements AutoCloseable {
      * @return the running server
      */
     public static RedisServer start(String... options) {
+        skipReason().ifPresent(reason -> Assumptions.assumeTrue(false, reason));
         Optional<Path> binary = binary();
-        String missing = "redis-server is not installed (apt-get install redis-server, or set REDIS_SERVER to its "
-                + "path): the Redis store's suites are skipped on this machine";
-        if (binary.isEmpty()) {
-            if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-                throw new IllegalStateException(missing.replace("are skipped on this machine", "must run in CI"));
-            }
-            Assumptions.assumeTrue(false, missing);
-        }
         IllegalStateException failure = null;
         for (int attempt = 0; attempt < 3; attempt++) {
             try {
@@ -66,6 +59,35 @@ public final class RedisServer implements AutoCloseable {
             }
         }
         throw failure;
+    }
+
+    /**
+     * Why the Redis suites cannot run here, for test engines that skip by other means than JUnit assumptions
+     * (jqwik's {@code SkipExecutionHook}).
+     *
+     * @return the reason, or empty when {@code redis-server} is installed
+     * @throws IllegalStateException under {@code CI=true} when it is not: CI must run these suites
+     */
+    public static Optional<String> skipReason() {
+        if (binary().isPresent()) {
+            return Optional.empty();
+        }
+        String missing = "redis-server is not installed (apt-get install redis-server, or set REDIS_SERVER to its "
+                + "path): the Redis store's suites are skipped on this machine";
+        if ("true".equalsIgnoreCase(System.getenv("CI"))) {
+            throw new IllegalStateException(missing.replace("are skipped on this machine", "must run in CI"));
+        }
+        return Optional.of(missing);
+    }
+
+    /**
+     * Whether the Redis suites can run here, for JUnit's {@code @EnabledIf}.
+     *
+     * @return true when {@code redis-server} is installed
+     * @throws IllegalStateException under {@code CI=true} when it is not
+     */
+    public static boolean installed() {
+        return skipReason().isEmpty();
     }
 
     /**
