@@ -3,8 +3,8 @@ package dev.lambdaidempotency.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.lambdaidempotency.it.support.RedisServer;
 import dev.lambdaidempotency.redis.RedisIdempotencyStore;
+import dev.lambdaidempotency.testkit.RedisServer;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -16,13 +16,14 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIf;
+import redis.clients.jedis.RedisClient;
 
 /**
  * The start-up check of {@code maxmemory-policy} on real servers configured as managed services are: a policy that
  * may evict records is warned about once; where {@code CONFIG} is disabled (ElastiCache) the policy is read from
  * {@code INFO memory}; where neither answers, the warning says it could not be checked.
  */
-@EnabledIf(value = "dev.lambdaidempotency.it.support.RedisServer#installed",
+@EnabledIf(value = "dev.lambdaidempotency.testkit.RedisServer#installed",
         disabledReason = "redis-server is not installed (apt-get install redis-server, or set REDIS_SERVER)")
 class RedisEvictionPolicyIntegrationTest {
     private static final Logger STORE_LOG = Logger.getLogger(RedisIdempotencyStore.class.getName());
@@ -58,16 +59,17 @@ class RedisEvictionPolicyIntegrationTest {
 
     @Test
     void noevictionIsReadAndNothingIsLogged() {
-        try (RedisServer server = RedisServer.start()) {
-            assertEquals(Optional.of("noeviction"), build(server).maxmemoryPolicy());
+        try (RedisServer server = RedisServer.start(); RedisClient client = client(server)) {
+            assertEquals(Optional.of("noeviction"), build(client).maxmemoryPolicy());
             assertEquals(List.of(), warnings());
         }
     }
 
     @Test
     void aPolicyThatMayEvictRecordsIsWarnedAboutOnce() {
-        try (RedisServer server = RedisServer.start("--maxmemory-policy", "allkeys-lru")) {
-            RedisIdempotencyStore store = build(server);
+        try (RedisServer server = RedisServer.start("--maxmemory-policy", "allkeys-lru");
+                RedisClient client = client(server)) {
+            RedisIdempotencyStore store = build(client);
             assertEquals(Optional.of("allkeys-lru"), store.maxmemoryPolicy());
             List<String> warnings = warnings();
             assertEquals(1, warnings.size(), warnings.toString());
@@ -82,8 +84,8 @@ class RedisEvictionPolicyIntegrationTest {
     @Test
     void whereConfigIsDisabledAsOnElastiCacheThePolicyIsReadFromInfo() {
         try (RedisServer server = RedisServer.start("--maxmemory-policy", "volatile-lru", "--rename-command",
-                "CONFIG", "")) {
-            assertEquals(Optional.of("volatile-lru"), build(server).maxmemoryPolicy());
+                "CONFIG", ""); RedisClient client = client(server)) {
+            assertEquals(Optional.of("volatile-lru"), build(client).maxmemoryPolicy());
             List<String> warnings = warnings();
             assertEquals(1, warnings.size(), warnings.toString());
             assertTrue(warnings.get(0).contains("volatile-lru") && warnings.get(0).contains("INFO memory"),
@@ -94,8 +96,8 @@ class RedisEvictionPolicyIntegrationTest {
     @Test
     void whereNeitherCommandAnswersTheWarningSaysSo() {
         try (RedisServer server = RedisServer.start("--rename-command", "CONFIG", "", "--rename-command", "INFO",
-                "")) {
-            RedisIdempotencyStore store = build(server);
+                ""); RedisClient client = client(server)) {
+            RedisIdempotencyStore store = build(client);
             assertEquals(Optional.empty(), store.maxmemoryPolicy());
             List<String> warnings = warnings();
             assertEquals(1, warnings.size(), warnings.toString());
@@ -105,16 +107,21 @@ class RedisEvictionPolicyIntegrationTest {
 
     @Test
     void theCheckCanBeTurnedOff() {
-        try (RedisServer server = RedisServer.start("--maxmemory-policy", "allkeys-lru")) {
-            RedisIdempotencyStore store = RedisIdempotencyStore.builder().client(server.client())
+        try (RedisServer server = RedisServer.start("--maxmemory-policy", "allkeys-lru");
+                RedisClient client = client(server)) {
+            RedisIdempotencyStore store = RedisIdempotencyStore.builder().client(client)
                     .checkEvictionPolicy(false).build();
             assertEquals(Optional.empty(), store.maxmemoryPolicy());
             assertEquals(List.of(), warnings());
         }
     }
 
-    private static RedisIdempotencyStore build(RedisServer server) {
-        return RedisIdempotencyStore.builder().client(server.client()).build();
+    private static RedisClient client(RedisServer server) {
+        return RedisClient.create(server.host(), server.port());
+    }
+
+    private static RedisIdempotencyStore build(RedisClient client) {
+        return RedisIdempotencyStore.builder().client(client).build();
     }
 
     private List<String> warnings() {

@@ -1,23 +1,26 @@
 package dev.lambdaidempotency.it;
 
-import dev.lambdaidempotency.it.support.RedisServer;
 import dev.lambdaidempotency.redis.RedisIdempotencyStore;
 import dev.lambdaidempotency.spi.IdempotencyStore;
+import dev.lambdaidempotency.testkit.RedisServer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.condition.EnabledIf;
+import redis.clients.jedis.RedisClient;
 
 /**
  * The race on a real {@code redis-server}: the claim script is the only thing standing between callers. Each store
  * has its own connection pool, as separately deployed instances would.
  */
-@EnabledIf(value = "dev.lambdaidempotency.it.support.RedisServer#installed",
+@EnabledIf(value = "dev.lambdaidempotency.testkit.RedisServer#installed",
         disabledReason = "redis-server is not installed (apt-get install redis-server, or set REDIS_SERVER)")
 class RedisRaceIntegrationTest extends RaceScenarios {
     private static final AtomicInteger PREFIXES = new AtomicInteger();
+    private static final List<RedisClient> CLIENTS = new CopyOnWriteArrayList<>();
     private static RedisServer server;
 
     @BeforeAll
@@ -28,6 +31,7 @@ class RedisRaceIntegrationTest extends RaceScenarios {
     @AfterAll
     static void stopRedis() {
         if (server != null) {
+            CLIENTS.forEach(RedisClient::close);
             server.close();
         }
     }
@@ -37,7 +41,9 @@ class RedisRaceIntegrationTest extends RaceScenarios {
         String prefix = "race-" + PREFIXES.incrementAndGet() + ":";
         List<IdempotencyStore> stores = new ArrayList<>();
         while (stores.size() < count) {
-            stores.add(RedisIdempotencyStore.builder().client(server.client()).keyPrefix(prefix).build());
+            RedisClient client = RedisClient.create(server.host(), server.port());
+            CLIENTS.add(client);
+            stores.add(RedisIdempotencyStore.builder().client(client).keyPrefix(prefix).build());
         }
         return stores;
     }

@@ -3,20 +3,20 @@ package dev.lambdaidempotency.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
-import dev.lambdaidempotency.it.support.RedisServer;
 import dev.lambdaidempotency.redis.RedisIdempotencyStore;
 import dev.lambdaidempotency.spi.ClaimResult;
 import dev.lambdaidempotency.spi.IdempotencyRecord;
 import dev.lambdaidempotency.spi.IdempotencyStore;
 import dev.lambdaidempotency.spi.StoredResult;
+import dev.lambdaidempotency.testkit.RedisServer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.condition.EnabledIf;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIf;
 import redis.clients.jedis.RedisClient;
 
 /**
@@ -24,7 +24,7 @@ import redis.clients.jedis.RedisClient;
  * prefix per test; then what only Redis has: the key's own expiry, scripts the server has forgotten, and the
  * number of round trips.
  */
-@EnabledIf(value = "dev.lambdaidempotency.it.support.RedisServer#installed",
+@EnabledIf(value = "dev.lambdaidempotency.testkit.RedisServer#installed",
         disabledReason = "redis-server is not installed (apt-get install redis-server, or set REDIS_SERVER)")
 class RedisStoreContractIntegrationTest extends IdempotencyStoreContract {
     private static final AtomicInteger STORES = new AtomicInteger();
@@ -35,12 +35,13 @@ class RedisStoreContractIntegrationTest extends IdempotencyStoreContract {
     @BeforeAll
     static void startRedis() {
         server = RedisServer.start();
-        client = server.client();
+        client = RedisClient.create(server.host(), server.port());
     }
 
     @AfterAll
     static void stopRedis() {
         if (server != null) {
+            client.close();
             server.close();
         }
     }

@@ -1,7 +1,7 @@
 package dev.lambdaidempotency.model;
 
-import dev.lambdaidempotency.it.support.RedisServer;
 import dev.lambdaidempotency.redis.RedisIdempotencyStore;
+import dev.lambdaidempotency.testkit.RedisServer;
 import java.util.concurrent.atomic.AtomicInteger;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
@@ -45,13 +45,14 @@ class RedisProtocolModelIntegrationTest {
     @BeforeContainer
     static void startRedis() {
         server = RedisServer.start();
-        client = server.client();
+        client = RedisClient.create(server.host(), server.port());
         store = RedisIdempotencyStore.builder().client(client).keyPrefix("model-protocol:").build();
     }
 
     @AfterContainer
     static void stopRedis() {
         if (server != null) {
+            client.close();
             server.close();
         }
     }

@@ -1,4 +1,4 @@
-package dev.lambdaidempotency.it.support;
+package dev.lambdaidempotency.testkit;
 
 import java.io.BufferedReader;
 import java.io.File;
@@ -18,13 +18,23 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
-import redis.clients.jedis.RedisClient;
 
 /**
- * A real {@code redis-server} (Debian's package in CI) started by a test on a free loopback port, without
- * persistence, in a temporary directory; stopped by {@link #close()}. Where the binary is missing the test is
- * skipped with the reason, except under {@code CI=true}, where it fails: CI must run the Redis suites
- * ({@code .ci/run} installs the package).
+ * A real {@code redis-server} process (for example Debian's {@code redis-server} package) started by a test on a
+ * free loopback port, without persistence, in a temporary directory; stopped by {@link #close()}. The binary is
+ * {@code REDIS_SERVER} when set, else {@code redis-server} on the {@code PATH}. Where it is missing, {@link #start}
+ * skips the calling test with the reason (a JUnit assumption), except under {@code CI=true}, where it fails: a CI
+ * build must not pass by skipping the Redis suites.
+ *
+ * <pre>{@code
+ * @EnabledIf("dev.lambdaidempotency.testkit.RedisServer#installed")
+ * class MyRedisStoreTest {
+ *     static RedisServer server = RedisServer.start();
+ *     static RedisClient client = RedisClient.create(server.host(), server.port());
+ * }
+ * }</pre>
+ *
+ * <p>This class is thread-safe.
  */
 public final class RedisServer implements AutoCloseable {
     private static final long START_SECONDS = 20;
@@ -32,7 +42,6 @@ public final class RedisServer implements AutoCloseable {
     private final Process process;
     private final Path directory;
     private final int port;
-    private final List<RedisClient> clients = new CopyOnWriteArrayList<>();
 
     private RedisServer(Process process, Path directory, int port) {
         this.process = process;
@@ -41,11 +50,13 @@ public final class RedisServer implements AutoCloseable {
     }
 
     /**
-     * Starts a server, or skips the calling test when {@code redis-server} is not installed (fails under
-     * {@code CI=true}).
+     * Starts a server and waits until it accepts connections, or skips the calling test when
+     * {@code redis-server} is not installed.
      *
      * @param options extra command-line options, e.g. {@code "--maxmemory-policy", "allkeys-lru"}
      * @return the running server
+     * @throws IllegalStateException when the binary is missing under {@code CI=true}, or the server does not start
+     *                               within 20 seconds (three free ports tried)
      */
     public static RedisServer start(String... options) {
         skipReason().ifPresent(reason -> Assumptions.assumeTrue(false, reason));
@@ -100,19 +111,17 @@ public final class RedisServer implements AutoCloseable {
     }
 
     /**
-     * A new pooled client of this server, closed with the server.
+     * The address the server listens on.
      *
-     * @return the client
+     * @return {@code 127.0.0.1}
      */
-    public RedisClient client() {
-        RedisClient client = RedisClient.builder().hostAndPort("127.0.0.1", port).build();
-        clients.add(client);
-        return client;
+    public String host() {
+        return "127.0.0.1";
     }
 
+    /** Stops the server and deletes its directory. */
     @Override
     public void close() {
-        clients.forEach(RedisClient::close);
         process.destroy();
         try {
             if (!process.waitFor(10, TimeUnit.SECONDS)) {
