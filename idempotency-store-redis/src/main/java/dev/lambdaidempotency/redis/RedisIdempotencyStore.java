@@ -26,7 +26,8 @@ import redis.clients.jedis.exceptions.JedisException;
  * <pre>{@code
  * UnifiedJedis redis = RedisClient.builder()
  *     .hostAndPort(System.getenv("REDIS_HOST"), 6379)
- *     .clientConfig(DefaultJedisClientConfig.builder().ssl(true).user("app").password(token).build())
+ *     .clientConfig(DefaultJedisClientConfig.builder().sslOptions(SslOptions.defaults())
+ *         .user("app").password(token).build())
  *     .build();                         // or RedisClusterClient for cluster mode
  * IdempotencyStore store = RedisIdempotencyStore.builder()
  *     .client(redis)
