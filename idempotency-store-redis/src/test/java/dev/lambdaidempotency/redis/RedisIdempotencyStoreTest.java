@@ -37,7 +37,12 @@ class RedisIdempotencyStoreTest {
     void everyRecordIsOneKeyWhoseHashTagIsTheRecordId() {
         RedisIdempotencyStore store = RedisIdempotencyStore.builder().client(new redis.clients.jedis.RedisClient
                 .Builder().hostAndPort("127.0.0.1", 1).build()).checkEvictionPolicy(false).build();
-        assertEquals("idempotency:{payments#00ff}", store.key("payments#00ff"));
+        // a version 1 record id (spi.RecordId's documented example), used as is inside the hash tag
+        String id = "payments#00d5c8b71f851bbe47626a189b20fb19c11753e244bb658095c370ba3798f85c";
+        assertEquals("idempotency:{" + id + "}", store.key(id));
+        assertEquals("orders:{" + id + "}", RedisIdempotencyStore.builder().client(new redis.clients.jedis
+                .RedisClient.Builder().hostAndPort("127.0.0.1", 1).build()).keyPrefix("orders:")
+                .checkEvictionPolicy(false).build().key(id));
         assertEquals(Optional.empty(), store.maxmemoryPolicy());
         assertEquals(RedisIdempotencyStore.DEFAULT_MAX_INLINE_RESULT_BYTES, store.maxInlineResultBytes());
         store.prime();  // no I/O: the client points at a closed port
