@@ -1,6 +1,7 @@
 package dev.lambdaidempotency.benchmarks.runner;
 
 import dev.lambdaidempotency.testkit.DynamoDbLocalServer;
+import dev.lambdaidempotency.testkit.RedisServer;
 import dev.lambdaidempotency.testkit.S3Server;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -18,7 +19,7 @@ import java.util.Set;
 /**
  * Runs every benchmark and writes the report. Run it through Maven ({@value Report#COMMAND}), which builds the
  * shaded jars first; arguments: {@code --mode full|quick --output <md> --bare-jar <jar> --ours-jar <jar>
- * [--only warm,contention,cold,jar]}.
+ * [--only warm,contention,cold,jar,redis]}.
  */
 public final class BenchmarkMain {
     // Powertools for AWS Lambda (Java) 2.5.0 `@Idempotent`, quoted from issue 11 (measured 2026-12-05 by the
@@ -48,7 +49,7 @@ public final class BenchmarkMain {
         Path output = Path.of(options.getOrDefault("output", "docs/benchmarks.md")).toAbsolutePath().normalize();
         Path bareJar = Path.of(require(options, "bare-jar"));
         Path oursJar = Path.of(require(options, "ours-jar"));
-        Set<String> only = new HashSet<>(Arrays.asList(options.getOrDefault("only", "warm,contention,cold,jar")
+        Set<String> only = new HashSet<>(Arrays.asList(options.getOrDefault("only", "warm,contention,cold,jar,redis")
                 .split(",")));
 
         WarmBenchmark.Settings warmSettings = quick ? new WarmBenchmark.Settings(1, 3, 5, 10, 1, 1)
@@ -65,6 +66,7 @@ public final class BenchmarkMain {
         long t0 = System.nanoTime();
 
         WarmBenchmark warm = null;
+        RedisWarmBenchmark redis = null;
         List<ContentionBenchmark.Result> contention = null;
         Map<String, ColdStartBenchmark.Result> cold = null;
         JarSizes.Jar bare = null;
@@ -79,6 +81,14 @@ public final class BenchmarkMain {
                 warm = new WarmBenchmark(dynamoDb.endpoint(), s3.endpoint(), warmSettings);
                 warm.run(42);
                 warm.close();
+            }
+            if (only.contains("redis") && RedisServer.skipReason().isEmpty()) {
+                progress("warm invocations on Redis");
+                try (RedisServer server = RedisServer.start()) {
+                    redis = new RedisWarmBenchmark(server, warmSettings);
+                    redis.run(42);
+                    redis.close();
+                }
             }
             if (only.contains("contention")) {
                 progress("contention");
@@ -138,6 +148,20 @@ public final class BenchmarkMain {
                     + "(`ThreadMXBean.getCurrentThreadCpuTime`): marshalling, signing, HTTP client, hashing, JSON; "
                     + "DynamoDB Local's own work runs on its threads and is not in it.").blank();
             r.warm(warm.cases());
+        }
+        if (only.contains("redis")) {
+            r.blank().line("## Warm invocations on the Redis store").blank();
+            if (redis == null) {
+                r.line("Not measured: " + RedisServer.skipReason().orElse("redis-server did not run") + ".");
+            } else {
+                r.line("The same method and handler as above, on `idempotency-store-redis` against a "
+                        + "`redis-server` on loopback (no persistence), one Jedis `RedisClient` shared by floor and "
+                        + "ours. *floor*: the commands the store sends (one `EVALSHA` of the same claim script, then "
+                        + "of the completion or release script, the same hash fields), issued directly with Jedis, "
+                        + "the key used as is. Round trips are the server's count of `EVALSHA` and `EVAL` calls.")
+                        .blank();
+                redis.report(r);
+            }
         }
         if (contention != null) {
             r.blank().line("## Contention: many callers, one new key").blank();
