@@ -25,13 +25,15 @@ final class RecordStatements {
 
     final String table;
     /**
-     * The claim, in one statement and one round trip. The upsert always takes the row lock and always returns the row
-     * as it stands after the statement: when the stored record is claimable every column is set from the claim, else
-     * every column is set to itself (a no-op version of the same record). So a refused claim returns the record that
-     * refused it, read under the row lock: also one committed after this statement's snapshot was taken, which a
+     * The claim, in one statement and one round trip. A live completed record in the statement's snapshot (a
+     * completed record never changes until it expires) is returned as it is: a replay only reads, taking no lock and
+     * writing nothing. Otherwise the upsert always takes the row lock and always returns the row as it stands after
+     * the statement: when the stored record is claimable every column is set from the claim, else every column is
+     * set to itself (a no-op version of the same record). So a refused claim returns the record that refused it,
+     * read under the row lock: also one committed after this statement's snapshot was taken, which a
      * {@code DO UPDATE ... WHERE} (which returns no row when refused) plus a {@code SELECT} of the same snapshot would
-     * miss. {@code prior} is that snapshot's copy, the record a successful claim replaced; {@code inserted} tells an
-     * insert (nothing replaced) from an update. Parameters: id, the claim's five columns, now (s), now (ms).
+     * miss. {@code prior_*} is the snapshot's copy, the record a successful claim replaced; {@code inserted} tells an
+     * insert (nothing replaced) from an update. Parameters: id, the claim's five columns, now (s), now (s), now (ms).
      */
     final String claim;
     /**
@@ -51,18 +53,20 @@ final class RecordStatements {
     RecordStatements(String table) {
         this.table = table;
         String columns = String.join(", ", COLUMNS);
-        String claimValues = "?, 'IN_PROGRESS', ?, ?, ?, ?";
+        String prior = COLUMNS.stream().map(c -> "p." + c).collect(Collectors.joining(", "));
+        String priorAs = COLUMNS.stream().map(c -> "p." + c + " AS prior_" + c).collect(Collectors.joining(", "));
         this.claim = "WITH prior AS (SELECT " + columns + " FROM " + table + " WHERE id = ?), "
                 + "claim AS (INSERT INTO " + table + " AS r (id, status, expiration, in_progress_expiration, "
-                + "validation, owner) VALUES (" + claimValues + ") "
+                + "validation, owner) SELECT ?, 'IN_PROGRESS', ?, ?, ?, ? "
+                + "WHERE NOT EXISTS (SELECT 1 FROM prior WHERE status = 'COMPLETED' AND expiration >= ?) "
                 + "ON CONFLICT (id) DO UPDATE SET (" + columns + ") = (SELECT " + COLUMNS.stream()
                         .map(c -> "CASE WHEN f.claimable THEN EXCLUDED." + c + " ELSE r." + c + " END")
                         .collect(Collectors.joining(", "))
                 + " FROM (SELECT " + CLAIMABLE + " AS claimable) f)"
                 + " RETURNING " + columns + ", (xmax = 0) AS inserted) "
-                + "SELECT c.*, " + COLUMNS.stream().map(c -> "p." + c + " AS prior_" + c)
-                        .collect(Collectors.joining(", "))
-                + " FROM claim c LEFT JOIN prior p ON true";
+                + "SELECT c.*, " + priorAs + " FROM claim c LEFT JOIN prior p ON true "
+                + "UNION ALL SELECT " + prior + ", false, " + priorAs + " FROM prior p "
+                + "WHERE NOT EXISTS (SELECT 1 FROM claim)";
         String ownInProgress = "r.status = 'IN_PROGRESS'";
         this.complete = "INSERT INTO " + table + " AS r (id, " + columns + ") VALUES (?, 'COMPLETED', ?, NULL, ?, ?"
                 + ", ?".repeat(RESULT_COLUMNS.size()) + ") "

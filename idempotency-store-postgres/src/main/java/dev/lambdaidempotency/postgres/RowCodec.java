@@ -29,7 +29,8 @@ final class RowCodec {
         statement.setString(5, claim.payloadHash());
         statement.setString(6, claim.ownerToken());
         statement.setLong(7, now.getEpochSecond());
-        statement.setLong(8, now.toEpochMilli());
+        statement.setLong(8, now.getEpochSecond());
+        statement.setLong(9, now.toEpochMilli());
     }
 
     /** Binds the completion statement's parameters. */

@@ -133,6 +133,44 @@ class PostgresClaimConcurrencyIntegrationTest {
     }
 
     @Test
+    void aReplayOfALiveCompletedRecordOnlyReadsAndAnExpiredOneIsReplaced() throws Exception {
+        IdempotencyRecord completed = claimAt("owner-a", T0).complete(new StoredResult.Inline("\"done\""));
+        store.claim(claimAt("owner-a", T0), T0);
+        store.complete(completed);
+        String version = rowVersion();
+
+        assertEquals(completed, assertInstanceOf(ClaimResult.Existing.class, store.claim(claimAt("owner-b", T0), T0))
+                .existing());
+        assertEquals(version, rowVersion(), "no new row version: the replay took no lock and wrote nothing");
+
+        // a row lock held elsewhere does not delay a replay either
+        try (PreparedStatement lock = other.prepareStatement("SELECT 1 FROM " + store.tableName()
+                + " WHERE id = ? FOR UPDATE")) {
+            lock.setString(1, ID);
+            lock.executeQuery().close();
+        }
+        assertInstanceOf(ClaimResult.Existing.class, caller.submit(() -> store.claim(claimAt("owner-b", T0), T0))
+                .get(20, TimeUnit.SECONDS));
+        other.rollback();
+
+        Instant later = Instant.ofEpochSecond(completed.expiresAt().getEpochSecond() + 1);
+        assertEquals(completed, assertInstanceOf(ClaimResult.Claimed.class, store.claim(claimAt("owner-c", later),
+                later)).replaced(), "expired: the upsert replaces it and hands it back");
+    }
+
+    private String rowVersion() throws SQLException {
+        try (Connection connection = Postgres.dataSource().getConnection(); PreparedStatement query = connection
+                .prepareStatement("SELECT xmin::text || '/' || ctid::text FROM " + store.tableName()
+                        + " WHERE id = ?")) {
+            query.setString(1, ID);
+            try (ResultSet row = query.executeQuery()) {
+                row.next();
+                return row.getString(1);
+            }
+        }
+    }
+
+    @Test
     void theTextbookUpsertPlusSelectReturnsNothingInTheSameRace() throws Exception {
         // INSERT ... ON CONFLICT DO UPDATE ... WHERE <claimable> RETURNING, UNION ALL a SELECT of the existing row:
         // both parts read the statement's snapshot, which predates the other transaction's commit

@@ -1,6 +1,7 @@
 package dev.lambdaidempotency.benchmarks.runner;
 
 import dev.lambdaidempotency.testkit.DynamoDbLocalServer;
+import dev.lambdaidempotency.testkit.PostgresServer;
 import dev.lambdaidempotency.testkit.S3Server;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -18,7 +19,7 @@ import java.util.Set;
 /**
  * Runs every benchmark and writes the report. Run it through Maven ({@value Report#COMMAND}), which builds the
  * shaded jars first; arguments: {@code --mode full|quick --output <md> --bare-jar <jar> --ours-jar <jar>
- * [--only warm,contention,cold,jar]}.
+ * [--only warm,contention,cold,jar,postgres]}.
  */
 public final class BenchmarkMain {
     private static final long POWERTOOLS_COLD_NANOS = 300_000_000L;
@@ -40,7 +41,7 @@ public final class BenchmarkMain {
         Path output = Path.of(options.getOrDefault("output", "docs/benchmarks.md")).toAbsolutePath().normalize();
         Path bareJar = Path.of(require(options, "bare-jar"));
         Path oursJar = Path.of(require(options, "ours-jar"));
-        Set<String> only = new HashSet<>(Arrays.asList(options.getOrDefault("only", "warm,contention,cold,jar")
+        Set<String> only = new HashSet<>(Arrays.asList(options.getOrDefault("only", "warm,contention,cold,jar,postgres")
                 .split(",")));
 
         WarmBenchmark.Settings warmSettings = quick ? new WarmBenchmark.Settings(1, 3, 5, 10, 1, 1)
@@ -61,6 +62,9 @@ public final class BenchmarkMain {
         Map<String, ColdStartBenchmark.Result> cold = null;
         JarSizes.Jar bare = null;
         JarSizes.Jar ours = null;
+        PostgresWarmBenchmark postgres = null;
+        String postgresSkipped = null;
+        String postgresServer = null;
         try (DynamoDbLocalServer dynamoDb = DynamoDbLocalServer.start(); S3Server s3 = S3Server.start()) {
             if (only.contains("jar")) {
                 bare = JarSizes.analyze(bareJar);
@@ -77,6 +81,18 @@ public final class BenchmarkMain {
                 ContentionBenchmark bench = new ContentionBenchmark(dynamoDb.endpoint());
                 contention = bench.run(threadCounts, contentionWarmups, contentionReps);
                 bench.close();
+            }
+            if (only.contains("postgres")) {
+                postgresSkipped = PostgresServer.unavailableReason().orElse(null);
+                if (postgresSkipped == null) {
+                    progress("PostgreSQL store, warm invocations");
+                    try (PostgresServer server = PostgresServer.start(true)) {
+                        postgresServer = server.toString();
+                        postgres = new PostgresWarmBenchmark(server, warmSettings);
+                        postgres.run(43);
+                        postgres.close();
+                    }
+                }
             }
             if (only.contains("cold")) {
                 progress("cold starts");
@@ -127,6 +143,14 @@ public final class BenchmarkMain {
                     + "(`ThreadMXBean.getCurrentThreadCpuTime`): marshalling, signing, HTTP client, hashing, JSON; "
                     + "DynamoDB Local's own work runs on its threads and is not in it.").blank();
             r.warm(warm.cases());
+        }
+        if (postgres != null || postgresSkipped != null) {
+            r.blank().line("## Warm invocations: PostgreSQL store").blank();
+            if (postgres != null) {
+                postgres.report(r, postgresServer);
+            } else {
+                r.line("Not measured: " + postgresSkipped);
+            }
         }
         if (contention != null) {
             r.blank().line("## Contention: many callers, one new key").blank();
