@@ -254,10 +254,14 @@ public final class PostgresIdempotencyStore implements IdempotencyStore {
         } catch (SQLException e) {
             throw failure("connection for a transaction", null, e);
         }
-        try (connection) {
+        try {
             return inTransaction(connection, work);
-        } catch (SQLException closing) {
-            throw failure("closing the transaction's connection", null, closing);
+        } finally {
+            try {
+                connection.close();
+            } catch (SQLException closing) {
+                // the transaction has ended either way; a pool finds a broken connection by itself
+            }
         }
     }
 

@@ -186,6 +186,26 @@ class PostgresTransactionalIntegrationTest {
     }
 
     @Test
+    void theWorksOwnSqlExceptionPassesThroughUnchangedAfterTheRollback() throws SQLException {
+        PostgresIdempotencyStore store = PostgresIdempotencyStore.builder().dataSource(dataSource).build();
+        IdempotentOperation<String> pay = Idempotency.builder().store(store).config(config(MutableClock.start()))
+                .build().operation("place", String.class);
+        String orderId = "o-" + UUID.randomUUID();
+
+        SQLException duplicate = assertThrows(SQLException.class, () -> store.inTransaction(connection ->
+                pay.call(orderId, () -> {
+                    insertPayment(connection, orderId, "once");
+                    try (Statement broken = connection.createStatement()) {
+                        broken.execute("SELECT no_such_column FROM payments");
+                    }
+                    return "unreachable";
+                })));
+        assertEquals("42703", duplicate.getSQLState(), "PostgreSQL's own error, not wrapped");
+        assertEquals(0, count("SELECT count(*) FROM payments WHERE order_id = ?", orderId));
+        assertEquals("none", recordStatus(orderId));
+    }
+
+    @Test
     void aStaleOwnerIsFencedOffAndItsBusinessWriteRolledBack() throws Exception {
         MutableClock clock = MutableClock.start();
         PostgresIdempotencyStore store = PostgresIdempotencyStore.builder().dataSource(dataSource).build();
