@@ -1,6 +1,7 @@
 package dev.lambdaidempotency.postgres;
 
 import dev.lambdaidempotency.IdempotencyClaimLostException;
+import dev.lambdaidempotency.IdempotencyRecordUnreadableException;
 import dev.lambdaidempotency.IdempotencyStoreException;
 import dev.lambdaidempotency.spi.ClaimResult;
 import dev.lambdaidempotency.spi.IdempotencyRecord;
@@ -111,7 +112,7 @@ public final class PostgresIdempotencyStore implements IdempotencyStore {
                 }
                 IdempotencyRecord current = RowCodec.read(row, claim.id(), "");
                 boolean inserted = row.getBoolean("inserted");
-                IdempotencyRecord prior = RowCodec.read(row, claim.id(), "prior_");
+                IdempotencyRecord prior = readLeniently(row, claim.id());
                 commitIfManual(connection);
                 if (current.status() == RecordStatus.IN_PROGRESS && current.ownerToken().equals(claim.ownerToken())) {
                     // ours: just written, or written by an earlier attempt of this same request (then prior is ours)
@@ -122,6 +123,15 @@ public final class PostgresIdempotencyStore implements IdempotencyStore {
             }
         } catch (SQLException e) {
             throw failure("claim", claim.id(), e);
+        }
+    }
+
+    /** The replaced record is informational: one that cannot be read must not fail a claim already made. */
+    private static IdempotencyRecord readLeniently(ResultSet row, String id) throws SQLException {
+        try {
+            return RowCodec.read(row, id, "prior_");
+        } catch (IdempotencyRecordUnreadableException unreadable) {
+            return null;
         }
     }
 

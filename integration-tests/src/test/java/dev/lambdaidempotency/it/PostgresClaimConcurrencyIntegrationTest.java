@@ -171,6 +171,19 @@ class PostgresClaimConcurrencyIntegrationTest {
     }
 
     @Test
+    void anUnreadableExpiredRecordIsReplacedAndReportedAsNothing() throws Exception {
+        try (PreparedStatement insert = other.prepareStatement("INSERT INTO " + store.tableName()
+                + " (id, status, expiration, owner) VALUES (?, 'COMPLETED', ?, 'owner-a')")) {
+            insert.setString(1, ID);     // completed, but with no result column at all
+            insert.setLong(2, T0.getEpochSecond() - 1);
+            insert.executeUpdate();
+        }
+        other.commit();
+
+        assertNull(assertInstanceOf(ClaimResult.Claimed.class, store.claim(claimAt("owner-b", T0), T0)).replaced());
+    }
+
+    @Test
     void theTextbookUpsertPlusSelectReturnsNothingInTheSameRace() throws Exception {
         // INSERT ... ON CONFLICT DO UPDATE ... WHERE <claimable> RETURNING, UNION ALL a SELECT of the existing row:
         // both parts read the statement's snapshot, which predates the other transaction's commit
