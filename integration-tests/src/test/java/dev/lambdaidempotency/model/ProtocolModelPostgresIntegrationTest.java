@@ -8,13 +8,18 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.ShrinkingMode;
+import net.jqwik.api.lifecycle.AddLifecycleHook;
 import net.jqwik.api.lifecycle.BeforeContainer;
+import net.jqwik.api.lifecycle.LifecycleContext;
+import net.jqwik.api.lifecycle.SkipExecutionHook;
 import net.jqwik.api.state.ActionChain;
 
 /**
  * The same model-based protocol suite as {@link ProtocolModelTest} on a real PostgreSQL server (one table, a fresh
- * function name per sequence), as {@link ProtocolModelIntegrationTest} runs it on DynamoDB Local.
+ * function name per sequence), as {@link ProtocolModelIntegrationTest} runs it on DynamoDB Local. Skipped, with the
+ * reason, on a machine without PostgreSQL binaries (jqwik does not turn an aborted container set-up into a skip).
  */
+@AddLifecycleHook(ProtocolModelPostgresIntegrationTest.SkipWithoutPostgres.class)
 class ProtocolModelPostgresIntegrationTest {
     static final java.util.logging.Logger LIBRARY_LOG = ProtocolModelTest.quiet();
     private static final AtomicInteger RUNS = new AtomicInteger();
@@ -53,6 +58,14 @@ class ProtocolModelPostgresIntegrationTest {
             if (run != null) {
                 run.close();
             }
+        }
+    }
+
+    /** Skips the container when {@link Postgres#skipReason()} says so. */
+    static final class SkipWithoutPostgres implements SkipExecutionHook {
+        @Override
+        public SkipResult shouldBeSkipped(LifecycleContext context) {
+            return Postgres.skipReason().map(SkipResult::skip).orElse(SkipResult.doNotSkip());
         }
     }
 }

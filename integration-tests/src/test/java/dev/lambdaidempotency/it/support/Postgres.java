@@ -30,18 +30,29 @@ public final class Postgres {
      */
     public static synchronized PostgresServer server() {
         if (server == null) {
-            Optional<String> missing = PostgresServer.unavailableReason();
+            Optional<String> missing = skipReason();
             if (missing.isPresent()) {
-                if ("true".equals(System.getenv("CI"))) {
-                    throw new IllegalStateException("CI=true but " + missing.get());
-                }
-                throw new TestAbortedException("PostgreSQL tests skipped: " + missing.get());
+                throw new TestAbortedException(missing.get());
             }
             PostgresServer started = PostgresServer.start(false);
             Runtime.getRuntime().addShutdownHook(new Thread(started::close, "postgres-stop"));
             server = started;
         }
         return server;
+    }
+
+    /**
+     * Why the PostgreSQL tests are skipped on this machine, if they are.
+     *
+     * @return the reason, or empty when PostgreSQL binaries are there
+     * @throws IllegalStateException under {@code CI=true} when they are not
+     */
+    public static Optional<String> skipReason() {
+        Optional<String> missing = PostgresServer.unavailableReason();
+        if (missing.isPresent() && "true".equals(System.getenv("CI"))) {
+            throw new IllegalStateException("CI=true but " + missing.get());
+        }
+        return missing.map(reason -> "PostgreSQL tests skipped: " + reason);
     }
 
     /**
