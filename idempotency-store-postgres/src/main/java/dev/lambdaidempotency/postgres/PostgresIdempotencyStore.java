@@ -7,22 +7,13 @@ import dev.lambdaidempotency.spi.ClaimResult;
 import dev.lambdaidempotency.spi.IdempotencyRecord;
 import dev.lambdaidempotency.spi.IdempotencyStore;
 import dev.lambdaidempotency.spi.RecordStatus;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.SQLRecoverableException;
-import java.sql.SQLTransientException;
 import java.sql.Statement;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Objects;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.sql.DataSource;
 
@@ -73,13 +64,14 @@ public final class PostgresIdempotencyStore implements IdempotencyStore {
     private final String tableName;
     private final int maxInlineResultBytes;
     private final RecordStatements sql;
-    private final ThreadLocal<BoundTransaction> bound = new ThreadLocal<>();
+    private final TransactionScope transactions;
 
     private PostgresIdempotencyStore(Builder builder) {
         this.dataSource = Objects.requireNonNull(builder.dataSource, "dataSource (required)");
         this.tableName = builder.tableName;
         this.maxInlineResultBytes = builder.maxInlineResultBytes;
         this.sql = new RecordStatements(tableName);
+        this.transactions = new TransactionScope(tableName, this::release);
     }
 
     /**
@@ -143,7 +135,7 @@ public final class PostgresIdempotencyStore implements IdempotencyStore {
      */
     @Override
     public void complete(IdempotencyRecord completed) {
-        BoundTransaction transaction = bound.get();
+        BoundTransaction transaction = transactions.current();
         if (transaction != null) {
             try {
                 completeOn(transaction.connection, completed);
@@ -184,7 +176,7 @@ public final class PostgresIdempotencyStore implements IdempotencyStore {
      */
     @Override
     public void release(String id, String ownerToken) {
-        BoundTransaction transaction = bound.get();
+        BoundTransaction transaction = transactions.current();
         if (transaction != null) {
             transaction.deferredReleases.add(new BoundTransaction.Claim(id, ownerToken));
             return;
@@ -289,70 +281,8 @@ public final class PostgresIdempotencyStore implements IdempotencyStore {
      * @throws IllegalStateException     when called inside another {@code inTransaction} on this thread
      */
     public <T, E extends Exception> T inTransaction(Connection connection, TransactionalWork<T, E> work) throws E {
-        Objects.requireNonNull(connection, "connection");
-        Objects.requireNonNull(work, "work");
-        if (bound.get() != null) {
-            throw new IllegalStateException("inTransaction is already running on this thread; nest the work instead");
-        }
-        BoundTransaction transaction = new BoundTransaction(connection);
-        boolean autoCommit;
-        try {
-            autoCommit = connection.getAutoCommit();
-            connection.setAutoCommit(false);
-        } catch (SQLException e) {
-            throw failure("transaction start", null, e);
-        }
-        try {
-            T result;
-            bound.set(transaction);
-            try {
-                result = work.run(connection);
-            } finally {
-                bound.remove();
-            }
-            if (transaction.completionFailure != null) {
-                SQLException cause = transaction.completionFailure;
-                throw new IdempotencyStoreException("a completion could not be written in the transaction, so it was "
-                        + "rolled back: " + cause.getMessage(), null, false, cause);
-            }
-            try {
-                connection.commit();
-            } catch (SQLException e) {
-                throw failure("commit", null, e);
-            }
-            releaseAll(transaction.deferredReleases, null);
-            return result;
-        } catch (Throwable failure) {
-            try {
-                connection.rollback();
-            } catch (SQLException | RuntimeException rollback) {
-                failure.addSuppressed(rollback);
-            }
-            releaseAll(transaction.completed, failure);
-            releaseAll(transaction.deferredReleases, failure);
-            throw failure;
-        } finally {
-            try {
-                connection.setAutoCommit(autoCommit);
-            } catch (SQLException ignored) {
-                // a broken connection; the pool will find out
-            }
-        }
-    }
-
-    /** Releases claims after their transaction ended; failures are logged onto {@code failure}, or dropped. */
-    private void releaseAll(List<BoundTransaction.Claim> claims, Throwable failure) {
-        for (BoundTransaction.Claim claim : claims) {
-            try {
-                release(claim.id(), claim.ownerToken());
-            } catch (IdempotencyClaimLostException alreadyCompleted) {
-                // the commit had in fact been applied, or another invocation holds the record: nothing of ours to undo
-            } catch (RuntimeException e) {
-                if (failure != null) {
-                    failure.addSuppressed(e);
-                }
-            }
-        }
+        return transactions.run(Objects.requireNonNull(connection, "connection"), Objects.requireNonNull(work,
+                "work"));
     }
 
     /**
@@ -364,7 +294,7 @@ public final class PostgresIdempotencyStore implements IdempotencyStore {
      */
     public void createTableIfMissing() {
         try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
-            for (String ddl : schemaStatements(tableName)) {
+            for (String ddl : Schema.statements(tableName)) {
                 statement.execute(ddl);
             }
             commitIfManual(connection);
@@ -399,33 +329,6 @@ public final class PostgresIdempotencyStore implements IdempotencyStore {
         }
     }
 
-    /**
-     * The statements of {@link #SCHEMA_RESOURCE} for a table name: comments removed, {@code idempotency} replaced.
-     *
-     * @param tableName the table name, possibly schema-qualified
-     * @return the statements, in order
-     */
-    static List<String> schemaStatements(String tableName) {
-        String text;
-        try (InputStream in = PostgresIdempotencyStore.class.getResourceAsStream(SCHEMA_RESOURCE)) {
-            text = new String(Objects.requireNonNull(in, SCHEMA_RESOURCE).readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        String bareName = tableName.substring(tableName.lastIndexOf('.') + 1);
-        String withoutComments = text.replaceAll("--[^\n]*", "");
-        String renamed = withoutComments
-                .replaceAll("\\bidempotency_expiration_idx\\b", Matcher.quoteReplacement(bareName + "_expiration_idx"))
-                .replaceAll("\\bidempotency\\b", Matcher.quoteReplacement(tableName));
-        List<String> statements = new ArrayList<>();
-        for (String statement : renamed.split(";")) {
-            if (!statement.isBlank()) {
-                statements.add(statement.strip());
-            }
-        }
-        return statements;
-    }
-
     private static void commitIfManual(Connection connection) throws SQLException {
         if (!connection.getAutoCommit()) {
             connection.commit();
@@ -433,18 +336,7 @@ public final class PostgresIdempotencyStore implements IdempotencyStore {
     }
 
     private IdempotencyStoreException failure(String what, String id, SQLException e) {
-        return new IdempotencyStoreException("PostgreSQL " + what + (id == null ? "" : " for " + id) + " on table "
-                + tableName + " failed: " + e.getMessage(), id, isRetryable(e), e);
-    }
-
-    /** Connection trouble, serialization failures and deadlocks, lack of resources, shutdowns, lock time-outs. */
-    static boolean isRetryable(SQLException e) {
-        if (e instanceof SQLTransientException || e instanceof SQLRecoverableException) {
-            return true;
-        }
-        String state = e.getSQLState();
-        return state != null && (state.startsWith("08") || state.startsWith("40") || state.startsWith("53")
-                || state.startsWith("57P") || state.equals("55P03"));
+        return SqlFailures.of(what, id, tableName, e);
     }
 
     @Override

@@ -81,13 +81,13 @@ class RecordStatementsTest {
 
     @Test
     void theSchemaFileIsRunWithTheConfiguredTableName() {
-        List<String> statements = PostgresIdempotencyStore.schemaStatements("app.idem");
+        List<String> statements = Schema.statements("app.idem");
         assertEquals(2, statements.size());
         assertTrue(statements.get(0).startsWith("CREATE TABLE IF NOT EXISTS app.idem ("), statements.get(0));
         assertTrue(statements.get(0).contains("id                      text   PRIMARY KEY,"), statements.get(0));
         assertFalse(statements.get(0).contains("--"), "comments are removed");
         assertEquals("CREATE INDEX IF NOT EXISTS idem_expiration_idx ON app.idem (expiration)", statements.get(1));
-        assertTrue(PostgresIdempotencyStore.schemaStatements("idempotency").get(1)
+        assertTrue(Schema.statements("idempotency").get(1)
                 .startsWith("CREATE INDEX IF NOT EXISTS idempotency_expiration_idx ON idempotency "));
     }
 
@@ -108,13 +108,13 @@ class RecordStatementsTest {
 
     @Test
     void connectionTroubleDeadlocksAndSerializationFailuresAreRetryable() {
-        assertTrue(PostgresIdempotencyStore.isRetryable(new SQLException("broken", "08006")));
-        assertTrue(PostgresIdempotencyStore.isRetryable(new SQLException("serialization", "40001")));
-        assertTrue(PostgresIdempotencyStore.isRetryable(new SQLException("deadlock", "40P01")));
-        assertTrue(PostgresIdempotencyStore.isRetryable(new SQLException("too many connections", "53300")));
-        assertTrue(PostgresIdempotencyStore.isRetryable(new SQLException("admin shutdown", "57P01")));
-        assertTrue(PostgresIdempotencyStore.isRetryable(new SQLTransientConnectionException("pool timeout")));
-        assertFalse(PostgresIdempotencyStore.isRetryable(new SQLException("no such table", "42P01")));
-        assertFalse(PostgresIdempotencyStore.isRetryable(new SQLException("check violation", "23514")));
+        assertTrue(SqlFailures.isRetryable(new SQLException("broken", "08006")));
+        assertTrue(SqlFailures.isRetryable(new SQLException("serialization", "40001")));
+        assertTrue(SqlFailures.isRetryable(new SQLException("deadlock", "40P01")));
+        assertTrue(SqlFailures.isRetryable(new SQLException("too many connections", "53300")));
+        assertTrue(SqlFailures.isRetryable(new SQLException("admin shutdown", "57P01")));
+        assertTrue(SqlFailures.isRetryable(new SQLTransientConnectionException("pool timeout")));
+        assertFalse(SqlFailures.isRetryable(new SQLException("no such table", "42P01")));
+        assertFalse(SqlFailures.isRetryable(new SQLException("check violation", "23514")));
     }
 }
