@@ -7,7 +7,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 OUT=target/api-baseline
-PUBLISHED="idempotency-lambda-lib idempotency-test-kit idempotency-http idempotency-batch idempotency-opentelemetry idempotency-store-redis"
+PUBLISHED="idempotency-lambda-lib idempotency-test-kit idempotency-http idempotency-batch idempotency-opentelemetry idempotency-store-redis idempotency-store-postgres"
 
 die() { echo "api-baseline: error: $*" >&2; exit 1; }
 commit=$(grep -v '^\s*#' api-baseline.txt | grep -v '^\s*$' | head -1 | tr -d '[:space:]')

@@ -5,10 +5,16 @@ import dev.lambdaidempotency.spi.IdempotencyStore;
 import dev.lambdaidempotency.spi.RecordStatus;
 import dev.lambdaidempotency.spi.StoredResult;
 import dev.lambdaidempotency.testkit.InMemoryIdempotencyStore;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import javax.sql.DataSource;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
@@ -117,6 +123,71 @@ interface ModelBackend {
             @Override
             public String toString() {
                 return "DynamoDB Local";
+            }
+        };
+    }
+
+    /** A PostgreSQL table shared by runs; each run gets its own function name. */
+    static ModelBackend postgres(IdempotencyStore store, DataSource dataSource, String table, String functionName) {
+        return new ModelBackend() {
+            @Override
+            public IdempotencyStore store() {
+                return store;
+            }
+
+            @Override
+            public String functionName() {
+                return functionName;
+            }
+
+            @Override
+            public Optional<IdempotencyRecord> read(String id) {
+                try (Connection connection = dataSource.getConnection(); PreparedStatement query = connection
+                        .prepareStatement("SELECT status, expiration, in_progress_expiration, owner, data, "
+                                + "result_unavailable FROM " + table + " WHERE id = ?")) {
+                    query.setString(1, id);
+                    try (ResultSet row = query.executeQuery()) {
+                        if (!row.next()) {
+                            return Optional.empty();
+                        }
+                        RecordStatus status = RecordStatus.valueOf(row.getString("status"));
+                        long lease = row.getLong("in_progress_expiration");
+                        Instant leaseEnd = row.wasNull() ? null : Instant.ofEpochMilli(lease);
+                        StoredResult result = null;
+                        if (status == RecordStatus.COMPLETED) {
+                            result = row.getString("data") != null ? new StoredResult.Inline(row.getString("data"))
+                                    : new StoredResult.Unavailable(String.valueOf(row.getString(
+                                            "result_unavailable")));
+                        }
+                        return Optional.of(new IdempotencyRecord(id, status, Instant.ofEpochSecond(row.getLong(
+                                "expiration")), leaseEnd, null, row.getString("owner"), result));
+                    }
+                } catch (SQLException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+
+            @Override
+            public List<String> sweep(List<String> ids, Instant now) {
+                List<String> deleted = new ArrayList<>();
+                try (Connection connection = dataSource.getConnection(); PreparedStatement delete = connection
+                        .prepareStatement("DELETE FROM " + table + " WHERE id = ? AND expiration < ?")) {
+                    for (String id : ids) {
+                        delete.setString(1, id);
+                        delete.setLong(2, now.getEpochSecond());
+                        if (delete.executeUpdate() > 0) {
+                            deleted.add(id);
+                        }
+                    }
+                } catch (SQLException e) {
+                    throw new IllegalStateException(e);
+                }
+                return deleted;
+            }
+
+            @Override
+            public String toString() {
+                return "PostgreSQL";
             }
         };
     }

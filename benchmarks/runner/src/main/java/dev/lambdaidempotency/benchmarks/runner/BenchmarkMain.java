@@ -2,6 +2,7 @@ package dev.lambdaidempotency.benchmarks.runner;
 
 import dev.lambdaidempotency.testkit.DynamoDbLocalServer;
 import dev.lambdaidempotency.testkit.RedisServer;
+import dev.lambdaidempotency.testkit.PostgresServer;
 import dev.lambdaidempotency.testkit.S3Server;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -19,7 +20,7 @@ import java.util.Set;
 /**
  * Runs every benchmark and writes the report. Run it through Maven ({@value Report#COMMAND}), which builds the
  * shaded jars first; arguments: {@code --mode full|quick --output <md> --bare-jar <jar> --ours-jar <jar>
- * [--only warm,contention,cold,jar,redis]}.
+ * [--only warm,contention,cold,jar,redis,postgres]}.
  */
 public final class BenchmarkMain {
     // Powertools for AWS Lambda (Java) 2.5.0 `@Idempotent`, quoted from issue 11 (measured 2026-12-05 by the
@@ -49,7 +50,8 @@ public final class BenchmarkMain {
         Path output = Path.of(options.getOrDefault("output", "docs/benchmarks.md")).toAbsolutePath().normalize();
         Path bareJar = Path.of(require(options, "bare-jar"));
         Path oursJar = Path.of(require(options, "ours-jar"));
-        Set<String> only = new HashSet<>(Arrays.asList(options.getOrDefault("only", "warm,contention,cold,jar,redis")
+        Set<String> only = new HashSet<>(Arrays.asList(options.getOrDefault("only",
+                "warm,contention,cold,jar,redis,postgres")
                 .split(",")));
 
         WarmBenchmark.Settings warmSettings = quick ? new WarmBenchmark.Settings(1, 3, 5, 10, 1, 1)
@@ -71,6 +73,9 @@ public final class BenchmarkMain {
         Map<String, ColdStartBenchmark.Result> cold = null;
         JarSizes.Jar bare = null;
         JarSizes.Jar ours = null;
+        PostgresWarmBenchmark postgres = null;
+        String postgresSkipped = null;
+        String postgresServer = null;
         try (DynamoDbLocalServer dynamoDb = DynamoDbLocalServer.start(); S3Server s3 = S3Server.start()) {
             if (only.contains("jar")) {
                 bare = JarSizes.analyze(bareJar);
@@ -95,6 +100,18 @@ public final class BenchmarkMain {
                 ContentionBenchmark bench = new ContentionBenchmark(dynamoDb.endpoint());
                 contention = bench.run(threadCounts, contentionWarmups, contentionReps);
                 bench.close();
+            }
+            if (only.contains("postgres")) {
+                postgresSkipped = PostgresServer.unavailableReason().orElse(null);
+                if (postgresSkipped == null) {
+                    progress("PostgreSQL store, warm invocations");
+                    try (PostgresServer server = PostgresServer.start(true)) {
+                        postgresServer = server.toString();
+                        postgres = new PostgresWarmBenchmark(server, warmSettings);
+                        postgres.run(43);
+                        postgres.close();
+                    }
+                }
             }
             if (only.contains("cold")) {
                 progress("cold starts");
@@ -161,6 +178,14 @@ public final class BenchmarkMain {
                         + "the key used as is. Round trips are the server's count of `EVALSHA` and `EVAL` calls.")
                         .blank();
                 redis.report(r);
+            }
+        }
+        if (postgres != null || postgresSkipped != null) {
+            r.blank().line("## Warm invocations: PostgreSQL store").blank();
+            if (postgres != null) {
+                postgres.report(r, postgresServer);
+            } else {
+                r.line("Not measured: " + postgresSkipped);
             }
         }
         if (contention != null) {
