@@ -1,5 +1,7 @@
 package dev.lambdaidempotency.localrunner;
 
+import dev.lambdaidempotency.examples.wiring.FunctionWiring;
+import dev.lambdaidempotency.localrunner.trace.OpenTelemetryTraceSource;
 import dev.lambdaidempotency.localrunner.trace.TraceJson;
 import dev.lambdaidempotency.localrunner.trace.TraceSource;
 import dev.lambdaidempotency.localrunner.trace.XRayTraceSource;
@@ -12,24 +14,27 @@ import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.Deque;
+import java.util.Locale;
 
 /**
  * Runs the sample functions locally, without Docker.
  *
  * <pre>
- * LocalRunner [demo] [BACKEND] [--concurrency N] [--trace-out FILE]   the guided tour (default)
- * LocalRunner invoke FUNCTION EVENT_FILE [BACKEND] [--trace-out FILE]  one event, like "sam local invoke -e"
+ * LocalRunner [demo] [BACKEND] [--concurrency N] [TRACING]   the guided tour (default)
+ * LocalRunner invoke FUNCTION EVENT_FILE [BACKEND] [TRACING]  one event, like "sam local invoke -e"
  *
  * FUNCTION: PaymentApiFunction | OrderConsumerFunction | ReportFunction (or payment | orders | report)
  * BACKEND:  (default) DynamoDB Local + S3Proxy embedded in this JVM, table and bucket created
  *           --endpoint URL   an existing emulator for both services, e.g. LocalStack http://localhost:4566
  *           --aws            real AWS, default credential/region chains; needs the deployed table and bucket
  *           --table NAME --bucket NAME   (defaults: idempotency-local, idempotency-results-local)
- * --trace-out FILE: also write every invocation's trace tree as JSON ({@link TraceJson})
+ * TRACING:  --tracer xray | opentelemetry | none   the functions' tracer (IDEMPOTENCY_TRACER; default xray)
+ *           --trace-out FILE   also write every invocation's trace tree as JSON ({@link TraceJson})
  * </pre>
  *
- * <p>Each invocation's X-Ray subsegment tree is printed under it: the functions' recorder sends to a UDP listener of
- * the runner in place of the X-Ray daemon ({@link XRayTraceSource}).
+ * <p>Each invocation's trace tree is printed under it: with X-Ray, the functions' recorder sends to a UDP listener of
+ * the runner in place of the X-Ray daemon ({@link XRayTraceSource}); with OpenTelemetry, the functions' tracer
+ * records into an SDK the runner installs as the global OpenTelemetry ({@link OpenTelemetryTraceSource}).
  *
  * <p>Always ends with {@link System#exit(int)}: DynamoDB Local leaves a non-daemon thread behind. Exit status 0
  * when every check (demo) or the invocation (invoke) succeeded, 1 otherwise, 2 for bad arguments.
@@ -50,9 +55,9 @@ public final class LocalRunner {
         } catch (IllegalArgumentException e) {
             System.err.println("error: " + e.getMessage());
             System.err.println("usage: LocalRunner [demo] [--endpoint URL | --aws] [--table NAME] [--bucket NAME] "
-                    + "[--concurrency N] [--trace-out FILE]");
+                    + "[--concurrency N] [--tracer xray|opentelemetry|none] [--trace-out FILE]");
             System.err.println("       LocalRunner invoke FUNCTION EVENT_FILE [--endpoint URL | --aws] "
-                    + "[--table NAME] [--bucket NAME] [--trace-out FILE]");
+                    + "[--table NAME] [--bucket NAME] [--tracer xray|opentelemetry|none] [--trace-out FILE]");
             status = 2;
         } catch (RuntimeException | Error e) {
             // whatever happened, exit: DynamoDB Local's non-daemon thread would keep the JVM alive
@@ -84,6 +89,7 @@ public final class LocalRunner {
         String bucket = Backends.DEFAULT_BUCKET;
         int concurrency = 8;
         Path traceOut = null;
+        String tracer = "xray";
         while (!rest.isEmpty()) {
             String option = rest.pop();
             switch (option) {
@@ -93,14 +99,16 @@ public final class LocalRunner {
                 case "--bucket" -> bucket = value(rest, option);
                 case "--concurrency" -> concurrency = Integer.parseInt(value(rest, option));
                 case "--trace-out" -> traceOut = Path.of(value(rest, option));
+                case "--tracer" -> tracer = value(rest, option).toLowerCase(Locale.ROOT);
                 default -> throw new IllegalArgumentException("unknown option " + option);
             }
         }
         if (aws && endpoint != null) {
             throw new IllegalArgumentException("--aws and --endpoint exclude each other");
         }
-        // before any function class is loaded: the functions' X-Ray recorder reads the daemon address when made
-        try (TraceSource tracing = startTracing();
+        // before any function class is loaded: the functions' X-Ray recorder reads the daemon address when made, and
+        // their OpenTelemetry tracer takes the global OpenTelemetry
+        try (TraceSource tracing = startTracing(tracer);
                 Backends backends = aws ? Backends.aws(table, bucket)
                 : endpoint != null ? Backends.endpoint(endpoint, table, bucket)
                 : Backends.embedded(table, bucket)) {
@@ -119,9 +127,18 @@ public final class LocalRunner {
         }
     }
 
-    private static TraceSource startTracing() {
+    /** Tells the functions which tracer to use ({@code IDEMPOTENCY_TRACER}) and starts the source that records it. */
+    private static TraceSource startTracing(String tracer) {
+        if (!tracer.equals("xray") && !tracer.equals("opentelemetry") && !tracer.equals("none")) {
+            throw new IllegalArgumentException("--tracer must be xray, opentelemetry or none, was \"" + tracer + "\"");
+        }
+        System.setProperty(FunctionWiring.Tracing.SETTING, tracer);
         try {
-            return XRayTraceSource.start();
+            return switch (tracer) {
+                case "xray" -> XRayTraceSource.start();
+                case "opentelemetry" -> OpenTelemetryTraceSource.install();
+                default -> TraceSource.off("--tracer none");
+            };
         } catch (RuntimeException e) {
             return TraceSource.off(e.getMessage());
         }

@@ -81,4 +81,9 @@ final class Traces {
     int count() {
         return entries.size();
     }
+
+    /** Every recorded trace, in the order they ran. */
+    List<TraceJson.Entry> entries() {
+        return List.copyOf(entries);
+    }
 }

@@ -7,9 +7,12 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lambdaidempotency.examples.wiring.FunctionWiring;
 import dev.lambdaidempotency.localrunner.trace.InvocationTrace;
+import dev.lambdaidempotency.localrunner.trace.OpenTelemetryTraceSource;
 import dev.lambdaidempotency.localrunner.trace.SpanNode;
 import dev.lambdaidempotency.localrunner.trace.TraceJson;
+import dev.lambdaidempotency.localrunner.trace.TraceSource;
 import dev.lambdaidempotency.localrunner.trace.XRayTraceSource;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -29,6 +32,7 @@ import java.util.UUID;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -37,7 +41,9 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * The README's first command with its traces: the runner's scenarios on embedded DynamoDB Local and S3Proxy, the
  * functions' real X-Ray recorder sending to the runner's UDP listener. Asserts the tree of every invocation (names,
  * nesting, SDK calls, the outcome annotation, error/fault) in the {@code --trace-out} JSON and in the printed report.
- * Arrival is awaited per invocation (the segment's own document, bounded), never slept for.
+ * Arrival is awaited per invocation (the segment's own document, bounded), never slept for. Then the same scenarios
+ * with the functions on the OpenTelemetry tracer ({@code --tracer opentelemetry}): the same trees, SDK calls aside.
+ * Each test starts from an empty table (the SQS batch's message ids are fixed: a second run would replay them).
  */
 class TracedDemoIntegrationTest {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -80,12 +86,23 @@ class TracedDemoIntegrationTest {
             """;
 
     private static XRayTraceSource xray;
+    private static OpenTelemetryTraceSource otel;
     private static Backends backends;
 
     @BeforeAll
     static void start() {
-        xray = XRayTraceSource.start(); // before any function class loads: the recorder reads the address once
+        // before any function class loads: the recorder reads the address once, and the functions' OpenTelemetry
+        // tracer takes the global OpenTelemetry when made; the functions trace with X-Ray unless a test says otherwise
+        System.setProperty(FunctionWiring.Tracing.SETTING, "xray");
+        xray = XRayTraceSource.start();
+        otel = OpenTelemetryTraceSource.install();
         backends = Backends.embedded("idempotency-traced", "idempotency-traced-results");
+    }
+
+    @BeforeEach
+    void emptyTable() {
+        backends.dynamoDb().scan(b -> b.tableName(backends.table())).items().forEach(item -> backends.dynamoDb()
+                .deleteItem(b -> b.tableName(backends.table()).key(Map.of("id", item.get("id")))));
     }
 
     @AfterAll
@@ -96,6 +113,10 @@ class TracedDemoIntegrationTest {
         if (xray != null) {
             xray.close();
         }
+        if (otel != null) {
+            otel.close();
+        }
+        System.clearProperty(FunctionWiring.Tracing.SETTING);
     }
 
     @Test
@@ -236,6 +257,120 @@ class TracedDemoIntegrationTest {
         SpanNode idempotency = refused.trace().root().children().get(0);
         assertEquals(SpanNode.Status.OK, idempotency.status(), "a duplicate in progress is an annotation, no fault");
         assertEquals(hash, idempotency.annotations().get("idempotency_key_hash"));
+    }
+
+    @Test
+    void openTelemetryShowsTheSameTreesAsXRayWithoutTheSdkCalls() {
+        Map<String, List<String>> xrayTrees = demo(xray, "xray");
+        emptyTable();
+        Map<String, List<String>> otelTrees = demo(otel, "opentelemetry");
+
+        assertEquals(xrayTrees.keySet(), otelTrees.keySet());
+        assertEquals(7, otelTrees.size());
+        String concurrent = "3. Concurrent duplicates";
+        xrayTrees.forEach((scenario, trees) -> {
+            if (!scenario.equals(concurrent)) {
+                assertEquals(trees, otelTrees.get(scenario), scenario);
+            }
+        });
+        // which duplicates replay and which are refused in progress depends on timing, in either run
+        String first = """
+                PaymentApiFunction
+                  idempotency {new} [key_hash=#, scope=payment-api@http]
+                    claim
+                    process
+                    record
+                """;
+        Set<String> paths = Set.of(first, """
+                PaymentApiFunction
+                  idempotency {replay} [key_hash=#, scope=payment-api@http]
+                    claim
+                    replay
+                """, """
+                PaymentApiFunction
+                  idempotency {in_progress} [key_hash=#, scope=payment-api@http]
+                    claim
+                """);
+        for (Map<String, List<String>> run : List.of(xrayTrees, otelTrees)) {
+            List<String> duplicates = run.get(concurrent);
+            assertEquals(8, duplicates.size());
+            assertEquals(1, duplicates.stream().filter(first::equals).count(), duplicates.toString());
+            assertTrue(paths.containsAll(duplicates), duplicates.toString());
+        }
+        assertEquals(List.of(first), otelTrees.get("1. First execution"));
+        assertEquals(List.of("""
+                ReportFunction
+                  idempotency {new} [key_hash=#, scope=report-generator]
+                    claim
+                    process
+                    record
+                      offload
+                """, """
+                ReportFunction
+                  idempotency {replay} [key_hash=#, scope=report-generator]
+                    claim
+                    replay
+                      fetch
+                """), otelTrees.get("7. Large result offloaded to S3"));
+    }
+
+    /**
+     * Runs the demo with the functions on {@code tracer} ({@code IDEMPOTENCY_TRACER}), recorded by {@code source};
+     * each scenario's trees in the form both sources share.
+     */
+    private static Map<String, List<String>> demo(TraceSource source, String tracer) {
+        Traces traces = new Traces(source);
+        System.setProperty(FunctionWiring.Tracing.SETTING, tracer);
+        try {
+            assertTrue(new Demo(backends, Path.of("../events"), 8, traces).run(), "the demo's own checks");
+        } finally {
+            System.setProperty(FunctionWiring.Tracing.SETTING, "xray");
+        }
+        Map<String, List<String>> trees = new LinkedHashMap<>();
+        for (TraceJson.Entry entry : traces.entries()) {
+            assertEquals(source == otel ? OpenTelemetryTraceSource.SOURCE : XRayTraceSource.SOURCE,
+                    entry.trace().source());
+            assertTrue(entry.trace().complete(), entry.toString());
+            trees.computeIfAbsent(entry.scenario().replaceAll(":.*", ""), s -> new ArrayList<>())
+                    .add(common(entry.trace().root()));
+        }
+        return trees;
+    }
+
+    /**
+     * The tree in the form both sources share: no SDK calls (X-Ray only: its interceptor records them, and nothing
+     * instruments the clients for OpenTelemetry in the runner), the three X-Ray annotations under one name each
+     * (outcome; the key hash as {@code #} when it is 12 hex digits; scope) and a status other than ok with its cause.
+     * The OpenTelemetry attributes that X-Ray keeps as metadata (latencies, {@code claimed}, ...) have nothing on the
+     * X-Ray side of the tree to compare with.
+     */
+    private static String common(SpanNode root) {
+        StringBuilder text = new StringBuilder();
+        common(root, 0, text);
+        return text.toString();
+    }
+
+    private static void common(SpanNode node, int depth, StringBuilder text) {
+        if (node.operation() != null) {
+            return;
+        }
+        Map<String, String> annotations = node.annotations();
+        String outcome = annotations.getOrDefault("idempotency_outcome", annotations.get("idempotency.outcome"));
+        String hash = annotations.getOrDefault("idempotency_key_hash", annotations.get("idempotency.key_hash_prefix"));
+        String scope = annotations.getOrDefault("idempotency_scope", annotations.get("idempotency.scope"));
+        text.append("  ".repeat(depth)).append(node.name());
+        if (outcome != null) {
+            text.append(" {").append(outcome).append('}');
+        }
+        if (hash != null || scope != null) {
+            text.append(" [key_hash=").append(hash != null && hash.matches("[0-9a-f]{12}") ? "#" : hash)
+                    .append(", scope=").append(scope).append(']');
+        }
+        if (node.status() != SpanNode.Status.OK) {
+            text.append(" !").append(node.status()).append('(').append(node.cause()).append(')');
+        }
+        text.append('\n');
+        node.children().forEach(child -> common(child, depth + 1, text));
     }
 
     private static String paymentEvent(String key) {

@@ -7,12 +7,15 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.lambdaidempotency.Idempotency;
 import dev.lambdaidempotency.IdempotencyConfig;
 import dev.lambdaidempotency.dynamodb.DynamoDbIdempotencyStore;
+import dev.lambdaidempotency.opentelemetry.OpenTelemetryIdempotencyTracer;
 import dev.lambdaidempotency.s3.S3ResultStore;
 import dev.lambdaidempotency.spi.IdempotencyStore;
+import dev.lambdaidempotency.spi.IdempotencyTracer;
 import dev.lambdaidempotency.spi.ResultStore;
 import dev.lambdaidempotency.xray.XRayIdempotencyTracer;
 import dev.lambdaidempotency.xray.XRaySdkInterceptor;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
@@ -25,6 +28,7 @@ import software.amazon.awssdk.services.s3.S3Client;
  * variables ({@code IDEMPOTENCY_TABLE}, {@code IDEMPOTENCY_BUCKET}, ...) and the SDK's region, credential and endpoint
  * chains: url-connection clients whose calls are X-Ray subsegments, the DynamoDB record store and, for the function
  * that offloads, the S3 result store (made on first use). Tests pass in-memory stores to {@link #of}. Thread-safe.
+ * The tracer is the one {@code IDEMPOTENCY_TRACER} names ({@link Tracing}).
  */
 public record FunctionWiring(IdempotencyStore store, Supplier<ResultStore> results, Settings settings) {
     private static final ObjectMapper JSON = JsonMapper.builder()
@@ -32,6 +36,37 @@ public record FunctionWiring(IdempotencyStore store, Supplier<ResultStore> resul
 
     /** The samples' own knob, not a library setting: {@code SIMULATED_PROVIDER_LATENCY_MS}. */
     public record Settings(Duration providerLatency) { }
+
+    /**
+     * Which tracer the functions use: {@code IDEMPOTENCY_TRACER} = {@code xray} (default: the template's
+     * {@code Tracing: Active}, with the SDK calls as subsegments), {@code opentelemetry} (the global OpenTelemetry, as
+     * the ADOT layer's agent registers it; the agent traces the SDK calls) or {@code none}. A system property of the
+     * same name wins, as for the library's settings; read when a function is made.
+     */
+    public enum Tracing {
+        XRAY, OPENTELEMETRY, NONE;
+
+        public static final String SETTING = "IDEMPOTENCY_TRACER";
+
+        public static Tracing fromEnvironment() {
+            String value = System.getProperty(SETTING, System.getenv().getOrDefault(SETTING, "xray"));
+            return switch (value.trim().toLowerCase(Locale.ROOT)) {
+                case "xray" -> XRAY;
+                case "opentelemetry" -> OPENTELEMETRY;
+                case "none" -> NONE;
+                default -> throw new IllegalArgumentException(SETTING + " must be xray, opentelemetry or none, was \""
+                        + value + "\"");
+            };
+        }
+
+        IdempotencyTracer tracer() {
+            return switch (this) {
+                case XRAY -> XRayIdempotencyTracer.usingGlobalRecorder();
+                case OPENTELEMETRY -> OpenTelemetryIdempotencyTracer.usingGlobal();
+                case NONE -> IdempotencyTracer.NONE;
+            };
+        }
+    }
 
     private static final class Lazy {
         static final FunctionWiring INSTANCE = fromEnvironment();
@@ -42,8 +77,11 @@ public record FunctionWiring(IdempotencyStore store, Supplier<ResultStore> resul
     }
 
     public static FunctionWiring fromEnvironment() {
-        ClientOverrideConfiguration traced = ClientOverrideConfiguration.builder()
-                .addExecutionInterceptor(XRaySdkInterceptor.create(AWSXRay.getGlobalRecorder())).build();
+        ClientOverrideConfiguration.Builder clients = ClientOverrideConfiguration.builder();
+        if (Tracing.fromEnvironment() == Tracing.XRAY) {
+            clients.addExecutionInterceptor(XRaySdkInterceptor.create(AWSXRay.getGlobalRecorder()));
+        }
+        ClientOverrideConfiguration traced = clients.build();
         DynamoDbClient dynamoDb = DynamoDbClient.builder().httpClientBuilder(UrlConnectionHttpClient.builder())
                 .overrideConfiguration(traced).build();
         return new FunctionWiring(DynamoDbIdempotencyStore.builder().client(dynamoDb).build(),
@@ -72,7 +110,7 @@ public record FunctionWiring(IdempotencyStore store, Supplier<ResultStore> resul
         IdempotencyConfig.Builder config = IdempotencyConfig.builder().defaultFunctionName(localName);
         configure.accept(config);
         return Idempotency.builder().store(store).resultStore(resultStore).config(config.build())
-                .tracer(XRayIdempotencyTracer.usingGlobalRecorder()).objectMapper(JSON).build();
+                .tracer(Tracing.fromEnvironment().tracer()).objectMapper(JSON).build();
     }
 
     public static ObjectMapper json() {

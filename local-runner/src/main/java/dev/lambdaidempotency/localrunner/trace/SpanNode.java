@@ -8,10 +8,11 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
+import java.util.function.Predicate;
 
 /**
- * One step of an invocation's trace, whatever recorded it: an X-Ray segment or subsegment today, an OpenTelemetry
- * span once that source exists. The printer and the JSON writer only see this model.
+ * One step of an invocation's trace, whatever recorded it: an X-Ray segment or subsegment, or an OpenTelemetry span.
+ * The printer and the JSON writer only see this model.
  *
  * @param name        the step ({@code idempotency}, {@code claim}, ...; {@code DynamoDb}, {@code S3} for SDK calls;
  *                    the function's logical id for the invocation itself)
@@ -72,7 +73,8 @@ public record SpanNode(String name, String operation, Instant start, Duration du
 
     /**
      * The tree without times, one step per line, indented by depth: name, operation, annotations and status. Two
-     * invocations that took the same path have the same shape.
+     * invocations that took the same path have the same shape. Annotations named {@code *_ms} are times too (the
+     * OpenTelemetry tracer's latency attributes) and are left out.
      *
      * @return the shape
      */
@@ -83,7 +85,8 @@ public record SpanNode(String name, String operation, Instant start, Duration du
     }
 
     private static void shape(SpanNode node, int depth, StringBuilder text) {
-        text.append("  ".repeat(depth)).append(node.label()).append('\n');
+        text.append("  ".repeat(depth)).append(node.title()).append(node.details(name -> !name.endsWith("_ms")))
+                .append('\n');
         node.children.forEach(child -> shape(child, depth + 1, text));
     }
 
@@ -113,8 +116,16 @@ public record SpanNode(String name, String operation, Instant start, Duration du
      * @return the details
      */
     public String details() {
+        return details(name -> true);
+    }
+
+    private String details(Predicate<String> shown) {
         StringBuilder text = new StringBuilder();
-        sortedAnnotations().forEach((key, value) -> text.append(' ').append(key).append('=').append(value));
+        sortedAnnotations().forEach((key, value) -> {
+            if (shown.test(key)) {
+                text.append(' ').append(key).append('=').append(value);
+            }
+        });
         if (status != Status.OK) {
             text.append(' ').append(status.name().toLowerCase(Locale.ROOT));
             if (cause != null) {

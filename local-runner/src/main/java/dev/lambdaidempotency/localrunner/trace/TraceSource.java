@@ -3,7 +3,8 @@ package dev.lambdaidempotency.localrunner.trace;
 /**
  * Where the runner gets each invocation's trace from. It opens the invocation's root on the invoking thread (what the
  * Lambda service does before calling the handler), and after the handler returns collects what the function really
- * emitted. {@link XRayTraceSource} is the X-Ray one; an OpenTelemetry source would implement the same.
+ * emitted: {@link XRayTraceSource} from the X-Ray recorder, {@link OpenTelemetryTraceSource} from an OpenTelemetry
+ * SDK.
  */
 public interface TraceSource extends AutoCloseable {
 

@@ -31,7 +31,8 @@ public final class TraceText {
         SpanNode root = trace.root();
         lines.add(root.name() + " " + millis(root.duration()) + " (trace " + trace.traceId()
                 + (trace.complete() ? "" : ", INCOMPLETE: not everything arrived") + ")"
-                + (root.children().isEmpty() ? ": no subsegments" : ""));
+                + (!root.children().isEmpty() ? "" : XRayTraceSource.SOURCE.equals(trace.source())
+                        ? ": no subsegments" : ": no spans"));
         root.children().forEach(child -> render(child, 1, lines));
         return lines;
     }
