@@ -271,9 +271,16 @@ public final class IdempotencyEngine {
                 outcome = Outcome.IN_PROGRESS;
                 throw new IdempotencyInProgressException(recordId, duplicate.existing().inProgressExpiresAt());
             }
+            IdempotencyRecord claim = newClaim(inProgressExpiry(context, now), ownerToken, now);
+            ClaimResult ours;
             try {
-                IdempotencyRecord claim = newClaim(inProgressExpiry(context, now), ownerToken, now);
-                if (claim(claim, now) instanceof ClaimResult.Existing existing) {
+                ours = claim(claim, now);
+            } catch (RuntimeException storeFailed) {
+                handOver.releaseHandOver(handOverClaim, storeFailed); // nothing ran: a retry of it may run it
+                throw storeFailed;
+            }
+            try {
+                if (ours instanceof ClaimResult.Existing existing) {
                     return replay(existing.existing(), false);
                 }
                 T value = process(claim, action);
@@ -282,6 +289,14 @@ public final class IdempotencyEngine {
                 return new Execution<>(value, Execution.Kind.EXECUTED, null);
             } finally {
                 handOver.finishHandOver(handOverClaim);
+            }
+        }
+
+        private void releaseHandOver(IdempotencyRecord handOverClaim, RuntimeException failure) {
+            try {
+                store.release(handOverClaim.id(), handOverClaim.ownerToken());
+            } catch (RuntimeException releaseFailure) {
+                failure.addSuppressed(releaseFailure);
             }
         }
 

@@ -12,6 +12,7 @@ import dev.lambdaidempotency.Idempotency;
 import dev.lambdaidempotency.IdempotencyConfig;
 import dev.lambdaidempotency.IdempotencyInProgressException;
 import dev.lambdaidempotency.IdempotencyPayloadMismatchException;
+import dev.lambdaidempotency.IdempotencyStoreException;
 import dev.lambdaidempotency.IdempotentOperation;
 import dev.lambdaidempotency.s3.S3ResultStore;
 import dev.lambdaidempotency.testkit.LocalAwsExtension;
@@ -22,6 +23,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
@@ -35,13 +37,14 @@ class DeferredExecutionIntegrationTest {
     private static final Duration LEASE = Duration.ofMinutes(15);
 
     private final MutableClock clock = MutableClock.start();
+    private final FaultInterceptor faults = new FaultInterceptor();
     private final AtomicInteger runs = new AtomicInteger();
     private IdempotentOperation<String> reports;
 
     @BeforeEach
     void newTableAndBucket() {
         S3Client s3 = aws.s3Client();
-        reports = Idempotency.builder().store(aws.newStore(aws.dynamoDbClient()))
+        reports = Idempotency.builder().store(aws.newStore(aws.dynamoDbClient(faults)))
                 .resultStore(S3ResultStore.builder(Map.of()).client(s3).bucket(aws.newBucket(s3)).build())
                 .config(IdempotencyConfig.builder(Map.of()).functionName("fn").clock(clock)
                         .offloadThresholdBytes(1024).build())
@@ -149,6 +152,19 @@ class DeferredExecutionIntegrationTest {
 
         assertEquals("late but ours", reports.resume("k", "p", token, null, () -> run("late but ours")).result());
         recorded(reports.admit("k", "p", LEASE));
+    }
+
+    @Test
+    void aStoreFailureBeforeTheWorkRanLeavesTheHandOverToARetry() {
+        String token = admitted("k", "p");
+        faults.arm("PutItem", FaultInterceptor.Phase.BEFORE_SEND, request -> request instanceof PutItemRequest put
+                && !put.item().get("id").s().contains("#@@handover#"));
+
+        assertThrows(IdempotencyStoreException.class, () -> reports.resume("k", "p", token, null, () -> run("r")));
+        faults.disarm();
+
+        assertEquals("r", reports.resume("k", "p", token, null, () -> run("r")).result(), "Lambda's retry");
+        assertEquals(1, runs.get());
     }
 
     @Test
