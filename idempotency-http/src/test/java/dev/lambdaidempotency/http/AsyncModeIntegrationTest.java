@@ -11,6 +11,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import com.amazonaws.services.lambda.runtime.events.ApplicationLoadBalancerRequestEvent;
+import com.amazonaws.services.lambda.runtime.events.ApplicationLoadBalancerResponseEvent;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -202,6 +206,65 @@ class AsyncModeIntegrationTest {
         assertFalse(seen.get().getMultiValueHeaders().containsKey(AsyncMode.CLAIM_HEADER));
         assertEquals(BODY, seen.get().getBody());
         assertEquals(201, call(handler, rest("k-1", BODY)).getStatusCode());
+    }
+
+    @Test
+    void httpApiAndAlbRequestsAreHandedOverTheSameWay() throws Exception {
+        Idempotency idempotency = Idempotency.builder().store(store)
+                .config(IdempotencyConfig.builder(Map.of()).functionName("reports").clock(clock).build()).build();
+        IdempotentHttp adapter = IdempotentHttp.builder(idempotency)
+                .async(AsyncMode.builder((handOver, context) -> handOvers.add(handOver)).build()).build();
+        List<Map<String, ?>> seenHeaders = new ArrayList<>();
+        var httpApi = adapter.httpApi((request, context) -> {
+            seenHeaders.add(request.getHeaders());
+            APIGatewayV2HTTPResponse response = new APIGatewayV2HTTPResponse();
+            response.setStatusCode(201);
+            response.setBody("v2");
+            return response;
+        });
+        var alb = adapter.alb((request, context) -> {
+            seenHeaders.add(request.getMultiValueHeaders());
+            ApplicationLoadBalancerResponseEvent response = new ApplicationLoadBalancerResponseEvent();
+            response.setStatusCode(201);
+            response.setBody("alb");
+            return response;
+        });
+
+        assertEquals(202, httpApi.handleRequest(HttpEvents.httpApi("v2-1", BODY), null).getStatusCode());
+        assertEquals(202, alb.handleRequest(HttpEvents.alb("alb-1", BODY, true), null).getStatusCode());
+        httpApi.handleRequest(JSON.readValue(handOvers.get(0).invocationPayload(), APIGatewayV2HTTPEvent.class),
+                null);
+        ApplicationLoadBalancerRequestEvent delivered = JSON.readValue(handOvers.get(1).invocationPayload(),
+                ApplicationLoadBalancerRequestEvent.class);
+        assertNull(delivered.getHeaders(), "multi-value mode: the marker only where the target group reads");
+        alb.handleRequest(delivered, null);
+
+        assertEquals(2, seenHeaders.size());
+        seenHeaders.forEach(headers -> assertFalse(headers.keySet().stream()
+                .anyMatch(AsyncMode.CLAIM_HEADER::equalsIgnoreCase), headers.toString()));
+        APIGatewayV2HTTPResponse v2 = httpApi.handleRequest(HttpEvents.httpApi("v2-1", BODY), null);
+        ApplicationLoadBalancerResponseEvent albReplay = alb.handleRequest(HttpEvents.alb("alb-1", BODY, true),
+                null);
+        assertEquals("v2", v2.getBody());
+        assertEquals("true", v2.getHeaders().get(IdempotentHttp.REPLAYED_HEADER));
+        assertEquals("alb", albReplay.getBody());
+        assertEquals(List.of("true"), albReplay.getMultiValueHeaders().get(IdempotentHttp.REPLAYED_HEADER));
+    }
+
+    @Test
+    void settingsFailFastNamingTheBadArgument() {
+        AsyncMode.Builder mode = AsyncMode.builder((handOver, context) -> { });
+        assertEquals("lease must be positive, was PT0S", org.junit.jupiter.api.Assertions.assertThrows(
+                IllegalArgumentException.class, () -> mode.lease(Duration.ZERO)).getMessage());
+        assertEquals("presignedUrlTtl must be positive, was PT-1S", org.junit.jupiter.api.Assertions.assertThrows(
+                IllegalArgumentException.class, () -> mode.presignedUrlTtl(Duration.ofSeconds(-1))).getMessage());
+        assertEquals("largeResponseThresholdBytes must be positive, was 0", org.junit.jupiter.api.Assertions
+                .assertThrows(IllegalArgumentException.class, () -> mode.largeResponseThresholdBytes(0))
+                .getMessage());
+        AsyncMode defaults = mode.build();
+        assertEquals(AsyncMode.DEFAULT_LEASE, defaults.lease());
+        assertEquals(AsyncMode.DEFAULT_LARGE_RESPONSE_THRESHOLD_BYTES, defaults.largeResponseThresholdBytes());
+        assertNull(defaults.presigner());
     }
 
     @Test

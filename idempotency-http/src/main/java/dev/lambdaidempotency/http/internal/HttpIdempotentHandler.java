@@ -287,13 +287,15 @@ public final class HttpIdempotentHandler<I, O> implements RequestHandler<I, O> {
         @Override
         public byte[] invocationPayload() {
             ObjectNode tree = AsyncResponses.eventTree(event);
+            // in the header maps the event has (an ALB target group in multi-value mode sends only that one)
+            boolean multiValue = tree.get("multiValueHeaders") instanceof ObjectNode;
             if (tree.get("headers") instanceof ObjectNode headers) {
                 headers.put(AsyncMode.CLAIM_HEADER, claimToken);
-            } else {
+            } else if (!multiValue) {
                 tree.putObject("headers").put(AsyncMode.CLAIM_HEADER, claimToken);
             }
-            if (tree.get("multiValueHeaders") instanceof ObjectNode multi) {
-                multi.putArray(AsyncMode.CLAIM_HEADER).add(claimToken);
+            if (multiValue) {
+                ((ObjectNode) tree.get("multiValueHeaders")).putArray(AsyncMode.CLAIM_HEADER).add(claimToken);
             }
             return tree.toString().getBytes(StandardCharsets.UTF_8);
         }
