@@ -15,8 +15,8 @@ import software.amazon.awssdk.services.lambda.model.InvokeResponse;
  * event marked with its claim ({@link AsyncHandOver#invocationPayload()}). Lambda queues the event and retries it
  * twice when the worker invocation fails; the core's fence makes a duplicate or a retry after completion a no-op.
  *
- * <p>The function's role needs {@code lambda:InvokeFunction} on itself; the event payload is limited to 256 KB, so
- * the request must be smaller than that. This class is immutable and thread-safe.
+ * <p>The function's role needs {@code lambda:InvokeFunction} on itself, and the request must fit the payload limit
+ * of an asynchronous invocation (256 KB when this was written). This class is immutable and thread-safe.
  *
  * <pre>{@code
  * AsyncMode.builder(LambdaSelfInvokeDispatcher.create(LambdaClient.create())).build()
