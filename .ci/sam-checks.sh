@@ -39,7 +39,7 @@ t3=$(now)
 
 step "built artifacts"
 status=0
-for function in PaymentApiFunction OrderConsumerFunction ReportFunction; do
+for function in PaymentApiFunction OrderConsumerFunction ReportFunction ReportApiFunction; do
   jar=".aws-sam/build/$function/lib/functions.jar"
   handler=$(grep -A12 "^  $function:" .aws-sam/build/template.yaml | sed -n 's/^ *Handler: *\([^:]*\)::.*/\1/p' | head -1)
   class="$(echo "$handler" | tr . /).class"

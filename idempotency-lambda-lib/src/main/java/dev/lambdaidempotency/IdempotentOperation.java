@@ -104,6 +104,66 @@ public final class IdempotentOperation<T> {
     }
 
     /**
+     * Claims the key for an execution that runs later, elsewhere (an asynchronous worker), or replays the recorded
+     * result: the first half of {@link #execute}, for work that outlives the request that asked for it. The claim
+     * holds for {@code lease} (not the caller's remaining time); run the operation under it with
+     * {@link #resume(String, Object, String, Context, Action)}, passing the same key and payload.
+     *
+     * @param key     the caller's key
+     * @param payload what a repeat must match, or {@code null} for no validation
+     * @param lease   how long the claim holds if no worker completes it: longer than the hand-over delay plus the
+     *                worker's timeout; positive
+     * @return the claim ({@link Admission.Claimed}), or the recorded result ({@link Admission.Recorded})
+     * @throws IllegalArgumentException             when {@code lease} is not positive
+     * @throws IdempotencyKeyException              when the key is null, blank or too large
+     * @throws IdempotencyInProgressException       when the key is claimed and its operation has not completed
+     * @throws IdempotencyPayloadMismatchException  when the key was used with another payload
+     * @throws IdempotencyStoreException            when the store fails
+     * @throws IdempotencyResultUnavailableException when the operation completed but its result is unavailable
+     * @throws IdempotencyRecordUnreadableException when the stored record or result cannot be decoded
+     */
+    public Admission<T> admit(String key, Object payload, java.time.Duration lease) {
+        java.util.Objects.requireNonNull(lease, "lease");
+        if (lease.isNegative() || lease.isZero()) {
+            throw new IllegalArgumentException("lease must be positive, was " + lease);
+        }
+        RequestKeys.Keys derived = keys.fromExplicit(key, payload);
+        return engine.admit(scope, derived.recordId(), derived.payloadHash(), lease, codec);
+    }
+
+    /**
+     * Runs {@code action} under a claim {@link #admit} returned, and records its result for repeats exactly as
+     * {@link #execute} does (an action that throws releases the claim, so the next request with the key claims it
+     * again). The owner token is the fence: the action runs only while the claim is still this token's (renewed
+     * when it lapsed and nobody took it over), and a duplicate hand-over of the same claim (asynchronous deliveries
+     * are at least once) does not run it a second time.
+     *
+     * @param key        the key given to {@link #admit}
+     * @param payload    the payload given to {@link #admit}
+     * @param claimToken {@link Admission.Claimed#claimToken()}
+     * @param context    the Lambda context of the invocation running the action (bounds its hand-over), or
+     *                   {@code null}
+     * @param action     the operation
+     * @param <E>        the operation's checked exception
+     * @return the live result ({@link Execution.Kind#EXECUTED}), or the recorded one
+     *         ({@link Execution.Kind#REPLAYED}) when the claim had already completed
+     * @throws E                                    what the action throws, unchanged (its claim is released)
+     * @throws IdempotencyInProgressException       when another invocation holds the key, or another delivery of
+     *                                              this hand-over runs (or ran) it; nothing was run
+     * @throws IdempotencyPayloadMismatchException  when the key is now held for another payload
+     * @throws IdempotencyClaimLostException        when the claim was taken over before the result was recorded
+     * @throws IdempotencyStoreException            when the store fails before the action runs
+     */
+    public <E extends Exception> Execution<T> resume(String key, Object payload, String claimToken, Context context,
+            Action<T, E> action) throws E {
+        java.util.Objects.requireNonNull(claimToken, "claimToken");
+        java.util.Objects.requireNonNull(action, "action");
+        RequestKeys.Keys derived = keys.fromExplicit(key, payload);
+        return engine.resume(scope, derived.recordId(), derived.payloadHash(), claimToken, context, codec,
+                action::run);
+    }
+
+    /**
      * {@link #call(String, Object, Context, Action)} with no payload validation and no Lambda context: the claim
      * lasts {@link IdempotencyConfig#inProgressLease()} (default 15 minutes, Lambda's maximum timeout, so that no
      * retry takes over while the function may still be running the action). Inside a handler, prefer passing the

@@ -63,7 +63,7 @@ class TemplateConsistencyTest {
             assertTrue(Modifier.isPublic(type.getConstructor().getModifiers()), handler + " no-arg constructor");
             handlers.add(parts[0]);
         }
-        assertEquals(3, handlers.size());
+        assertEquals(4, handlers.size());
     }
 
     @Test
@@ -98,6 +98,7 @@ class TemplateConsistencyTest {
     private static final String TABLE = "IDEMPOTENCY_TABLE";
     private static final String BUCKET = "IDEMPOTENCY_BUCKET";
     private static final String RECORD_TTL_SECONDS = "IDEMPOTENCY_RECORD_TTL_SECONDS";
+    private static final Set<String> OFFLOADING = Set.of("ReportFunction", "ReportApiFunction");
 
     @Test
     void environmentVariablesAreOnesTheFunctionsRead() {
@@ -113,8 +114,8 @@ class TemplateConsistencyTest {
             Set<String> own = fieldNames(function.getValue().path("Properties").path("Environment")
                     .path("Variables"));
             assertTrue(known.containsAll(own), function.getKey() + ": unknown variables " + own);
-            assertEquals(function.getKey().equals("ReportFunction"), own.contains(BUCKET),
-                    function.getKey() + ": only the report generator offloads results");
+            assertEquals(OFFLOADING.contains(function.getKey()), own.contains(BUCKET),
+                    function.getKey() + ": only the report generator and its API offload results");
         }
     }
 
@@ -167,8 +168,10 @@ class TemplateConsistencyTest {
             }
         }
         String reportRole = resources.path("ReportFunction").path("Properties").path("Role").asText();
-        assertEquals(Set.of("ReportRole.Arn"), Set.of(reportRole));
-        assertEquals(Set.of("ReportRole"), listed, "only the offloading function lists the results bucket");
+        String reportApiRole = resources.path("ReportApiFunction").path("Properties").path("Role").asText();
+        assertEquals(Set.of("ReportRole.Arn", "ReportApiRole.Arn"), Set.of(reportRole, reportApiRole));
+        assertEquals(Set.of("ReportRole", "ReportApiRole"), listed,
+                "only the offloading functions list the results bucket");
     }
 
     @Test
@@ -200,6 +203,31 @@ class TemplateConsistencyTest {
         String paymentScope = resources.path("IdempotencyDashboard").path("Properties").path("DashboardBody")
                 .path(1).path("Payment").asText();
         assertEquals("${PaymentApiFunction}@" + IdempotentHttp.DEFAULT_OPERATION_NAME, paymentScope);
+    }
+
+    /**
+     * The asynchronous report API hands accepted requests to itself: only its role may invoke a function, only that
+     * function (by name, with any qualifier), and it retries no longer than the claim's lease holds.
+     */
+    @Test
+    void onlyTheAsynchronousReportApiMayInvokeAFunctionAndOnlyItself() {
+        Map<String, Set<String>> invokes = new java.util.TreeMap<>();
+        for (Map.Entry<String, JsonNode> role : resourcesOfType("AWS::IAM::Role")) {
+            for (JsonNode policy : role.getValue().path("Properties").path("Policies")) {
+                for (JsonNode statement : policy.path("PolicyDocument").path("Statement")) {
+                    if (texts(statement.path("Action")).stream().anyMatch(a -> a.startsWith("lambda:"))) {
+                        assertEquals(Set.of("lambda:InvokeFunction"), texts(statement.path("Action")));
+                        invokes.put(role.getKey(), texts(statement.path("Resource")));
+                    }
+                }
+            }
+        }
+        String function = resources.path("ReportApiFunction").path("Properties").path("FunctionName").asText();
+        String arn = "arn:${AWS::Partition}:lambda:${AWS::Region}:${AWS::AccountId}:function:" + function;
+        assertEquals(Map.of("ReportApiRole", Set.of(arn, arn + ":*")), invokes);
+        JsonNode config = resources.path("ReportApiFunction").path("Properties").path("EventInvokeConfig");
+        assertTrue(config.path("MaximumEventAgeInSeconds").asLong()
+                <= dev.lambdaidempotency.http.AsyncMode.DEFAULT_LEASE.toSeconds());
     }
 
     @Test

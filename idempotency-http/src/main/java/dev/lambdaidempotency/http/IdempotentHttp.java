@@ -84,7 +84,8 @@ public final class IdempotentHttp {
         List<Mapping<?>> mappings = List.copyOf(builder.mappings);
         this.policy = new HttpPolicy(new KeyHeader(builder.keyHeader), new Fingerprint(builder.methodAndPath),
                 builder.storeClientErrors, seconds(builder.inProgressRetryAfter),
-                seconds(builder.unavailableRetryAfter), (exception, context) -> map(mappings, exception));
+                seconds(builder.unavailableRetryAfter), (exception, context) -> map(mappings, exception),
+                builder.async);
     }
 
     /**
@@ -133,7 +134,8 @@ public final class IdempotentHttp {
 
     @Override
     public String toString() {
-        return "IdempotentHttp[" + operation + ", key header " + policy.keyHeader().name() + "]";
+        return "IdempotentHttp[" + operation + ", key header " + policy.keyHeader().name()
+                + (policy.async() == null ? "" : ", async") + "]";
     }
 
     private static Problem map(List<Mapping<?>> mappings, Exception exception) {
@@ -168,6 +170,7 @@ public final class IdempotentHttp {
         private Duration unavailableRetryAfter = Duration.ofSeconds(2);
         private final List<Mapping<?>> mappings = new ArrayList<>();
         private Redaction<StoredResponse> redaction;
+        private AsyncMode async;
 
         private Builder(Idempotency idempotency) {
             this.idempotency = idempotency;
@@ -332,6 +335,20 @@ public final class IdempotentHttp {
         public <E extends Exception> Builder onException(Class<E> type, Function<? super E, Problem> mapping) {
             mappings.add(new Mapping<>(Objects.requireNonNull(type, "type"),
                     Objects.requireNonNull(mapping, "mapping")));
+            return this;
+        }
+
+        /**
+         * Turns on the asynchronous mode: the first request with a key answers {@code 202 Accepted} and its work runs
+         * after the response, handed over by {@code mode}'s dispatcher; repeats answer {@code 202} until the response
+         * is recorded, then replay it (see {@link AsyncMode}). Off by default: every request then runs the handler
+         * inside the request, as described on {@link IdempotentHttp}.
+         *
+         * @param mode the asynchronous settings
+         * @return this builder
+         */
+        public Builder async(AsyncMode mode) {
+            this.async = Objects.requireNonNull(mode, "mode");
             return this;
         }
 

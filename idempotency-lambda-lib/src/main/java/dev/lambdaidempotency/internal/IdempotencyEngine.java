@@ -1,6 +1,7 @@
 package dev.lambdaidempotency.internal;
 
 import com.amazonaws.services.lambda.runtime.Context;
+import dev.lambdaidempotency.Admission;
 import dev.lambdaidempotency.IdempotencyClaimLostException;
 import dev.lambdaidempotency.Execution;
 import dev.lambdaidempotency.IdempotencyConfig;
@@ -113,6 +114,43 @@ public final class IdempotencyEngine {
     }
 
     /**
+     * Claims the record for an execution that runs later (see {@link #resume}), or replays the recorded one.
+     *
+     * @param scope       metric/trace label
+     * @param recordId    the record id
+     * @param payloadHash hash of the validated payload, or {@code null}
+     * @param lease       how long the claim holds before another invocation may take it over
+     * @param codec       result (de)serialization
+     * @param <T>         the result type
+     * @return the claim, or the recorded result (and where it was offloaded, if it was)
+     */
+    public <T> Admission<T> admit(String scope, RecordId recordId, String payloadHash, java.time.Duration lease,
+            ResultCodec.Binding<T> codec) {
+        Invocation<T> invocation = new Invocation<>(scope, recordId, payloadHash, codec);
+        return invocation.traced(() -> invocation.admit(lease));
+    }
+
+    /**
+     * Runs {@code action} under a claim that {@link #admit} returned (the owner token is the fence), then records its
+     * result exactly as {@link #execute} does; a duplicate hand-over of the same claim does not run it again.
+     *
+     * @param scope       metric/trace label
+     * @param recordId    the record id
+     * @param payloadHash hash of the validated payload, or {@code null}
+     * @param ownerToken  the admitted claim's token
+     * @param context     the Lambda context of the invocation that runs the action, or {@code null}
+     * @param codec       result (de)serialization
+     * @param action      the operation
+     * @param <T>         the result type
+     * @return the live result, or the recorded one when the claim had already completed
+     */
+    public <T> Execution<T> resume(String scope, RecordId recordId, String payloadHash, String ownerToken,
+            Context context, ResultCodec.Binding<T> codec, Action<T> action) {
+        Invocation<T> invocation = new Invocation<>(scope, recordId, payloadHash, codec);
+        return invocation.traced(() -> invocation.resume(ownerToken, context, action));
+    }
+
+    /**
      * Runs {@code action} with no idempotency (an event without a key, under
      * {@link dev.lambdaidempotency.MissingKeyPolicy#RUN_WITHOUT_IDEMPOTENCY}), recording that it did.
      *
@@ -181,19 +219,28 @@ public final class IdempotencyEngine {
         }
 
         Execution<T> run(Context context, Action<T> action) {
+            return traced(() -> protocol(context, action));
+        }
+
+        /** Runs one entry point of the protocol in the invocation's span, then emits its metrics. */
+        <R> R traced(java.util.function.Supplier<R> protocol) {
             TraceSpan span = tracer.start("idempotency");
             try {
                 span.annotate("idempotency_key_hash", id.shortKeyHash(12));
                 span.annotate("idempotency_scope", scope);
-                return protocol(context, action);
+                return protocol.get();
             } finally {
-                span.annotate("idempotency_outcome", outcome.name().toLowerCase(Locale.ROOT));
+                span.annotate("idempotency_outcome", outcome == null ? "admitted"
+                        : outcome.name().toLowerCase(Locale.ROOT));
                 span.metadata("store_latency_ms", storeNanos / 1e6);
                 if (resultStoreNanos > 0) {
                     span.metadata("result_store_latency_ms", resultStoreNanos / 1e6);
                 }
                 span.close();
-                emit(new InvocationMetrics(scope, outcome, takeover, offloadedBytes, storeNanos, resultStoreNanos));
+                if (outcome != null) {
+                    emit(new InvocationMetrics(scope, outcome, takeover, offloadedBytes, storeNanos,
+                            resultStoreNanos));
+                }
             }
         }
 
@@ -213,16 +260,96 @@ public final class IdempotencyEngine {
             return new Execution<>(value, Execution.Kind.EXECUTED, null);
         }
 
+        // ---------------------------------------------------------------- deferred execution: admit, then resume
+
+        private Admission<T> admit(java.time.Duration lease) {
+            Instant now = config.clock().instant();
+            IdempotencyRecord cached = cache.get(recordId, now);
+            if (cached != null) {
+                return new Admission.Recorded<>(replay(cached, true), null);
+            }
+            IdempotencyRecord claim = newClaim(now.plus(lease), OwnerTokens.next(), now);
+            if (claim(claim, now) instanceof ClaimResult.Existing existing) {
+                Execution<T> replayed = replay(existing.existing(), false);
+                return new Admission.Recorded<>(replayed, existing.existing().result()
+                        instanceof StoredResult.Offloaded offloaded ? offloaded.pointer() : null);
+            }
+            outcome = null; // counted when the action runs (resume), not twice
+            return new Admission.Claimed<>(claim.ownerToken(), claim.inProgressExpiresAt());
+        }
+
+        /**
+         * The hand-over is taken first, on its own record: asynchronous deliveries are at least once, and every
+         * duplicate carries the same owner token, so the token alone cannot tell them apart. Then the claim must still
+         * be ours: re-claiming with our token writes nothing while it is (it renews a lapsed one nobody took over), and
+         * is refused by a completed record (replayed) or another owner's claim (in progress).
+         */
+        private Execution<T> resume(String ownerToken, Context context, Action<T> action) {
+            Instant now = config.clock().instant();
+            Invocation<Boolean> handOver = new Invocation<>(scope, handOverId(ownerToken), null, null);
+            IdempotencyRecord handOverClaim = handOver.newClaim(context, now);
+            if (handOver.claim(handOverClaim, now) instanceof ClaimResult.Existing duplicate) {
+                outcome = Outcome.IN_PROGRESS;
+                throw new IdempotencyInProgressException(recordId, duplicate.existing().inProgressExpiresAt());
+            }
+            IdempotencyRecord claim = newClaim(inProgressExpiry(context, now), ownerToken, now);
+            ClaimResult ours;
+            try {
+                ours = claim(claim, now);
+            } catch (RuntimeException storeFailed) {
+                handOver.releaseHandOver(handOverClaim, storeFailed); // nothing ran: a retry of it may run it
+                throw storeFailed;
+            }
+            try {
+                if (ours instanceof ClaimResult.Existing existing) {
+                    return replay(existing.existing(), false);
+                }
+                T value = process(claim, action);
+                record(claim, value);
+                outcome = Outcome.NEW;
+                return new Execution<>(value, Execution.Kind.EXECUTED, null);
+            } finally {
+                handOver.finishHandOver(handOverClaim);
+            }
+        }
+
+        private void releaseHandOver(IdempotencyRecord handOverClaim, RuntimeException failure) {
+            try {
+                store.release(handOverClaim.id(), handOverClaim.ownerToken());
+            } catch (RuntimeException releaseFailure) {
+                failure.addSuppressed(releaseFailure);
+            }
+        }
+
+        private RecordId handOverId(String ownerToken) {
+            // "@@" occurs in no operation or handler scope, so hand-over ids never collide with record ids
+            return new RecordId(id.scope() + "#@@handover", CanonicalJson.sha256(
+                    (id.keyHash() + ":" + ownerToken).getBytes(StandardCharsets.UTF_8)));
+        }
+
+        /** Completes a hand-over record (best effort): a later duplicate of it finds it done and stops. */
+        private void finishHandOver(IdempotencyRecord handOverClaim) {
+            try {
+                store.complete(handOverClaim.complete(new StoredResult.Inline("true")));
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "could not mark the hand-over {0} done; a duplicate of it is "
+                        + "refused until its claim lapses at {1}", recordId, handOverClaim.inProgressExpiresAt());
+            }
+        }
+
         // ---------------------------------------------------------------- claim
 
         private IdempotencyRecord newClaim(Context context, Instant now) {
-            Instant claimExpiry = inProgressExpiry(context, now);
+            return newClaim(inProgressExpiry(context, now), OwnerTokens.next(), now);
+        }
+
+        private IdempotencyRecord newClaim(Instant claimExpiry, String ownerToken, Instant now) {
             // while in progress, the record (and the table's TTL) must outlive the claim: an expired record may be
             // taken over even though its invocation is still running
             Instant ttlFromClaim = now.plus(config.recordTtl());
             Instant recordExpiry = ttlFromClaim.isBefore(claimExpiry) ? claimExpiry : ttlFromClaim;
             return new IdempotencyRecord(recordId, RecordStatus.IN_PROGRESS, recordExpiry, claimExpiry, payloadHash,
-                    OwnerTokens.next(), null);
+                    ownerToken, null);
         }
 
         private ClaimResult claim(IdempotencyRecord claim, Instant now) {

@@ -11,6 +11,8 @@ import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.S3Configuration;
+import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 
 /**
  * Where a (local) AWS service answers, with the credentials it accepts, and factories for SDK clients pointed at it.
@@ -67,6 +69,20 @@ public record AwsEndpoint(URI uri, Region region, String accessKey, String secre
                 .forcePathStyle(true)
                 .httpClientBuilder(ApacheHttpClient.builder())
                 .overrideConfiguration(override(interceptors))
+                .build();
+    }
+
+    /**
+     * An S3 presigner for this endpoint (path-style URLs), for links a test downloads from the local S3 server.
+     *
+     * @return a new presigner; close it when done
+     */
+    public S3Presigner s3Presigner() {
+        return S3Presigner.builder()
+                .endpointOverride(uri)
+                .region(region)
+                .credentialsProvider(credentials())
+                .serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(true).build())
                 .build();
     }
 

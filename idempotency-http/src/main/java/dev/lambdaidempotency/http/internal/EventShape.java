@@ -51,6 +51,32 @@ public interface EventShape<I, O> {
      */
     O response(StoredResponse stored, I event);
 
+    /**
+     * Removes a header from {@code event}, in every header map it has (names compared case-insensitively; the maps
+     * are replaced by copies).
+     *
+     * @param event the request
+     * @param name  the header name
+     */
+    void removeHeader(I event, String name);
+
+    /**
+     * A copy of {@code headers} without {@code name} (case-insensitively), or {@code null} for {@code null}.
+     *
+     * @param headers a header map, or {@code null}
+     * @param name    the header name
+     * @param <V>     the value type
+     * @return the copy
+     */
+    static <V> Map<String, V> without(Map<String, V> headers, String name) {
+        if (headers == null) {
+            return null;
+        }
+        Map<String, V> copy = new LinkedHashMap<>(headers);
+        copy.keySet().removeIf(header -> header != null && header.equalsIgnoreCase(name));
+        return copy;
+    }
+
     /** Payload format 1.0. */
     final class RestApi implements EventShape<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent> {
         @Override
@@ -66,6 +92,12 @@ public interface EventShape<I, O> {
             int status = response.getStatusCode() == null ? 0 : response.getStatusCode();
             return new StoredResponse(status, null, response.getHeaders(), response.getMultiValueHeaders(), null,
                     response.getBody(), Boolean.TRUE.equals(response.getIsBase64Encoded()));
+        }
+
+        @Override
+        public void removeHeader(APIGatewayProxyRequestEvent event, String name) {
+            event.setHeaders(EventShape.without(event.getHeaders(), name));
+            event.setMultiValueHeaders(EventShape.without(event.getMultiValueHeaders(), name));
         }
 
         @Override
@@ -91,6 +123,11 @@ public interface EventShape<I, O> {
             return new StoredResponse(response.getStatusCode(), null, response.getHeaders(),
                     response.getMultiValueHeaders(), response.getCookies(), response.getBody(),
                     response.getIsBase64Encoded());
+        }
+
+        @Override
+        public void removeHeader(APIGatewayV2HTTPEvent event, String name) {
+            event.setHeaders(EventShape.without(event.getHeaders(), name));
         }
 
         @Override
@@ -123,6 +160,12 @@ public interface EventShape<I, O> {
             return new StoredResponse(response.getStatusCode(), response.getStatusDescription(),
                     response.getHeaders(), response.getMultiValueHeaders(), null, response.getBody(),
                     response.getIsBase64Encoded());
+        }
+
+        @Override
+        public void removeHeader(ApplicationLoadBalancerRequestEvent event, String name) {
+            event.setHeaders(EventShape.without(event.getHeaders(), name));
+            event.setMultiValueHeaders(EventShape.without(event.getMultiValueHeaders(), name));
         }
 
         @Override

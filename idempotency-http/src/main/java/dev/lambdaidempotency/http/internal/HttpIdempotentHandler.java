@@ -2,6 +2,8 @@ package dev.lambdaidempotency.http.internal;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lambdaidempotency.Admission;
 import dev.lambdaidempotency.Execution;
 import dev.lambdaidempotency.IdempotencyException;
 import dev.lambdaidempotency.IdempotencyInProgressException;
@@ -10,8 +12,11 @@ import dev.lambdaidempotency.IdempotencyPayloadMismatchException;
 import dev.lambdaidempotency.IdempotencyRecordUnreadableException;
 import dev.lambdaidempotency.IdempotencyResultUnavailableException;
 import dev.lambdaidempotency.IdempotentOperation;
+import dev.lambdaidempotency.http.AsyncHandOver;
+import dev.lambdaidempotency.http.AsyncMode;
 import dev.lambdaidempotency.http.IdempotentHttp;
 import dev.lambdaidempotency.http.Problem;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Objects;
 
@@ -44,10 +49,27 @@ public final class HttpIdempotentHandler<I, O> implements RequestHandler<I, O> {
 
     @Override
     public O handleRequest(I event, Context context) {
-        return shape.response(respond(event, context), event);
+        String claimToken = event == null || policy.async() == null ? null : takeClaimToken(event);
+        return shape.response(respond(event, context, claimToken), event);
     }
 
-    private StoredResponse respond(I event, Context context) {
+    /** A handed-over request (asynchronous mode) carries its claim in a header, removed before anyone reads it. */
+    private String takeClaimToken(I event) {
+        HttpRequest request = shape.request(event);
+        KeyHeader.Selection claim = new KeyHeader(AsyncMode.CLAIM_HEADER).select(request);
+        if (claim instanceof KeyHeader.Missing) {
+            return null;
+        }
+        shape.removeHeader(event, AsyncMode.CLAIM_HEADER);
+        // an ambiguous marker is not ours: it is handled as a forged one (the fence refuses it)
+        return claim instanceof KeyHeader.Found found ? found.key() : "";
+    }
+
+    /**
+     * @param claimToken the claim a handed-over request runs under (asynchronous mode), {@code null} for a request
+     *                   from a client
+     */
+    private StoredResponse respond(I event, Context context, String claimToken) {
         if (event == null) {
             return problem(Problem.INVALID_REQUEST, "Invalid request", 400, "the request event is empty");
         }
@@ -81,6 +103,13 @@ public final class HttpIdempotentHandler<I, O> implements RequestHandler<I, O> {
                     "the body is flagged as base64 but is not valid base64");
         }
         try {
+            if (claimToken != null) {
+                operation.resume(key, fingerprint, claimToken, context, () -> run(event, context));
+                return AsyncResponses.completed();
+            }
+            if (policy.async() != null) {
+                return accept(event, request, key, fingerprint, context);
+            }
             Execution<StoredResponse> execution = operation.execute(key, fingerprint, context,
                     () -> run(event, context));
             return execution.replayed()
@@ -104,6 +133,9 @@ public final class HttpIdempotentHandler<I, O> implements RequestHandler<I, O> {
                     "this " + policy.keyHeader().name() + " was already used for a different request; use a new "
                             + "key for a new request");
         } catch (IdempotencyInProgressException e) {
+            if (policy.async() != null) {
+                return AsyncResponses.accepted("in-progress", request.path(), policy.inProgressRetryAfterSeconds());
+            }
             return ProblemResponses.of(new Problem(Problem.REQUEST_IN_PROGRESS, "A request with this "
                     + policy.keyHeader().name() + " is being processed", 409, "the first request with this "
                     + policy.keyHeader().name() + " has not finished yet; retry after "
@@ -116,6 +148,9 @@ public final class HttpIdempotentHandler<I, O> implements RequestHandler<I, O> {
                     + "do not resend it under a new key, which would process it again");
         } catch (IdempotencyException e) {
             log(context, "idempotency layer failed (" + e.getClass().getSimpleName() + ")", e);
+            if (claimToken != null && e.isRetryable()) {
+                throw e; // a handed-over run that did not run: fail the invocation, so that Lambda retries it
+            }
             if (e.isRetryable()) {
                 return ProblemResponses.of(new Problem(Problem.TEMPORARILY_UNAVAILABLE, "Temporarily unavailable",
                         503, "the request could not be processed right now; retry with the same "
@@ -123,6 +158,55 @@ public final class HttpIdempotentHandler<I, O> implements RequestHandler<I, O> {
                         Map.of("Retry-After", Long.toString(policy.unavailableRetryAfterSeconds())));
             }
             return internalError();
+        }
+    }
+
+    /**
+     * The asynchronous mode's first half: claim the key and hand the work over ({@code 202}), or replay the recorded
+     * response (as a link when it is too large for Lambda to return).
+     */
+    private StoredResponse accept(I event, HttpRequest request, String key, Object fingerprint, Context context) {
+        AsyncMode async = policy.async();
+        Admission<StoredResponse> admission = operation.admit(key, fingerprint, async.lease());
+        if (admission instanceof Admission.Claimed<StoredResponse> claimed) {
+            try {
+                async.dispatcher().dispatch(new HandOver(event, claimed.claimToken()), context);
+            } catch (RuntimeException e) {
+                log(context, "the work could not be handed over; the claim is released", e);
+                abandon(key, fingerprint, claimed.claimToken(), context);
+                return ProblemResponses.of(new Problem(Problem.TEMPORARILY_UNAVAILABLE, "Temporarily unavailable",
+                        503, "the request could not be accepted right now; retry with the same "
+                                + policy.keyHeader().name()),
+                        Map.of("Retry-After", Long.toString(policy.unavailableRetryAfterSeconds())));
+            }
+            return AsyncResponses.accepted("accepted", request.path(), policy.inProgressRetryAfterSeconds());
+        }
+        Admission.Recorded<StoredResponse> recorded = (Admission.Recorded<StoredResponse>) admission;
+        StoredResponse replayed = recorded.execution().result();
+        if (AsyncResponses.serializedSize(replayed) <= async.largeResponseThresholdBytes()) {
+            return replayed.withHeader(IdempotentHttp.REPLAYED_HEADER, "true");
+        }
+        if (recorded.offloadedTo() == null || async.presigner() == null) {
+            log(context, "the recorded response is over the " + async.largeResponseThresholdBytes() + "-byte "
+                    + "threshold and cannot be linked to", new IllegalStateException(recorded.offloadedTo() == null
+                            ? "it was not offloaded to the result store" : "no presigner is configured"));
+            return problem(Problem.RESPONSE_UNAVAILABLE, "Response unavailable", 500, "the request with this "
+                    + policy.keyHeader().name() + " was already processed, but its response is too large to "
+                    + "return; do not resend it under a new key, which would process it again");
+        }
+        return ResultLinks.link(async.presigner(), async.presignedUrlTtl(), recorded.offloadedTo(), replayed);
+    }
+
+    /** Releases a claim whose work was never handed over: resumed with a failure, so the core releases it. */
+    private void abandon(String key, Object fingerprint, String claimToken, Context context) {
+        try {
+            operation.resume(key, fingerprint, claimToken, context, () -> {
+                throw new NotHandedOver();
+            });
+        } catch (NotHandedOver expected) {
+            // released
+        } catch (RuntimeException e) {
+            log(context, "the claim could not be released; the key is refused until its lease lapses", e);
         }
     }
 
@@ -187,6 +271,52 @@ public final class HttpIdempotentHandler<I, O> implements RequestHandler<I, O> {
             context.getLogger().log(line);
         } else {
             System.err.println(line);
+        }
+    }
+
+    /** One accepted request's work, for the dispatcher. */
+    private final class HandOver implements AsyncHandOver {
+        private final I event;
+        private final String claimToken;
+
+        HandOver(I event, String claimToken) {
+            this.event = event;
+            this.claimToken = claimToken;
+        }
+
+        @Override
+        public byte[] invocationPayload() {
+            ObjectNode tree = AsyncResponses.eventTree(event);
+            // in the header maps the event has (an ALB target group in multi-value mode sends only that one)
+            boolean multiValue = tree.get("multiValueHeaders") instanceof ObjectNode;
+            if (tree.get("headers") instanceof ObjectNode headers) {
+                headers.put(AsyncMode.CLAIM_HEADER, claimToken);
+            } else if (!multiValue) {
+                tree.putObject("headers").put(AsyncMode.CLAIM_HEADER, claimToken);
+            }
+            if (multiValue) {
+                ((ObjectNode) tree.get("multiValueHeaders")).putArray(AsyncMode.CLAIM_HEADER).add(claimToken);
+            }
+            return tree.toString().getBytes(StandardCharsets.UTF_8);
+        }
+
+        @Override
+        public void run(Context context) {
+            respond(event, context, claimToken);
+        }
+
+        @Override
+        public String toString() {
+            return "AsyncHandOver[" + shape.getClass().getSimpleName() + "]"; // never the token
+        }
+    }
+
+    /** The dispatcher failed: the claim is released through the core's failure path. */
+    private static final class NotHandedOver extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        NotHandedOver() {
+            super("not handed over", null, false, false);
         }
     }
 

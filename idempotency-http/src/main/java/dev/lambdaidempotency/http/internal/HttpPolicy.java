@@ -1,6 +1,7 @@
 package dev.lambdaidempotency.http.internal;
 
 import com.amazonaws.services.lambda.runtime.Context;
+import dev.lambdaidempotency.http.AsyncMode;
 import dev.lambdaidempotency.http.Problem;
 import java.util.function.BiFunction;
 
@@ -13,10 +14,11 @@ import java.util.function.BiFunction;
  * @param inProgressRetryAfterSeconds {@code Retry-After} of a 409
  * @param unavailableRetryAfterSeconds {@code Retry-After} of a 503
  * @param exceptions                  the user's mapping of a handler's exception, {@code null} when unmapped
+ * @param async                       the asynchronous mode, or {@code null} for the synchronous one
  */
 public record HttpPolicy(KeyHeader keyHeader, Fingerprint fingerprint, boolean storeClientErrors,
         long inProgressRetryAfterSeconds, long unavailableRetryAfterSeconds,
-        BiFunction<Exception, Context, Problem> exceptions) {
+        BiFunction<Exception, Context, Problem> exceptions, AsyncMode async) {
 
     /**
      * Whether a response the handler returned is recorded (and replayed to repeats) or its key released.
