@@ -159,7 +159,7 @@ public final class IdempotentOperation<T> {
         java.util.Objects.requireNonNull(claimToken, "claimToken");
         java.util.Objects.requireNonNull(action, "action");
         RequestKeys.Keys derived = keys.fromExplicit(key, payload);
-        return engine.resume(scope, derived.recordId(), derived.payloadHash(), claimToken, context, codec,
+        return engine.resume(scope, derived.recordId(), derived.payloadHash(), claimToken, context, codec, redactor,
                 action::run);
     }
 

@@ -126,7 +126,7 @@ public final class IdempotencyEngine {
      */
     public <T> Admission<T> admit(String scope, RecordId recordId, String payloadHash, java.time.Duration lease,
             ResultCodec.Binding<T> codec) {
-        Invocation<T> invocation = new Invocation<>(scope, recordId, payloadHash, codec);
+        Invocation<T> invocation = new Invocation<>(scope, recordId, payloadHash, codec, null);
         return invocation.traced(() -> invocation.admit(lease));
     }
 
@@ -140,13 +140,14 @@ public final class IdempotencyEngine {
      * @param ownerToken  the admitted claim's token
      * @param context     the Lambda context of the invocation that runs the action, or {@code null}
      * @param codec       result (de)serialization
+     * @param redactor    what is removed before the result is recorded, or {@code null} for nothing
      * @param action      the operation
      * @param <T>         the result type
      * @return the live result, or the recorded one when the claim had already completed
      */
     public <T> Execution<T> resume(String scope, RecordId recordId, String payloadHash, String ownerToken,
-            Context context, ResultCodec.Binding<T> codec, Action<T> action) {
-        Invocation<T> invocation = new Invocation<>(scope, recordId, payloadHash, codec);
+            Context context, ResultCodec.Binding<T> codec, ResultRedactor<T> redactor, Action<T> action) {
+        Invocation<T> invocation = new Invocation<>(scope, recordId, payloadHash, codec, redactor);
         return invocation.traced(() -> invocation.resume(ownerToken, context, action));
     }
 
@@ -286,7 +287,7 @@ public final class IdempotencyEngine {
          */
         private Execution<T> resume(String ownerToken, Context context, Action<T> action) {
             Instant now = config.clock().instant();
-            Invocation<Boolean> handOver = new Invocation<>(scope, handOverId(ownerToken), null, null);
+            Invocation<Boolean> handOver = new Invocation<>(scope, handOverId(ownerToken), null, null, null);
             IdempotencyRecord handOverClaim = handOver.newClaim(context, now);
             if (handOver.claim(handOverClaim, now) instanceof ClaimResult.Existing duplicate) {
                 outcome = Outcome.IN_PROGRESS;
