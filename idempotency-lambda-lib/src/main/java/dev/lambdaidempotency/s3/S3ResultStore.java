@@ -20,10 +20,12 @@ import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3ClientBuilder;
+import software.amazon.awssdk.services.s3.S3Configuration;
 import software.amazon.awssdk.services.s3.model.GetObjectRequest;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.PutObjectRequest;
 import software.amazon.awssdk.services.s3.model.ServerSideEncryption;
+import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 
 /**
  * Offloaded results in S3: one object per completed record, written before the record that points at it.
@@ -116,6 +118,25 @@ public final class S3ResultStore implements ResultStore {
      */
     public static S3Client defaultClient() {
         return configured(S3Client.builder(), Environment.system()).build();
+    }
+
+    /**
+     * A presigner configured from the process environment like {@link #defaultClient()}: region, credentials and
+     * endpoint ({@code AWS_ENDPOINT_URL_S3}) as the SDK's default chains find them, and path-style URLs when
+     * {@code IDEMPOTENCY_S3_PATH_STYLE} is true, so that links signed for an S3-compatible server (S3Proxy, MinIO,
+     * LocalStack) address it the way the client does ({@code S3Presigner.create()} would sign virtual-hosted URLs such
+     * servers do not answer). Build it once, at init time; the caller owns and closes it.
+     *
+     * @return a new presigner
+     */
+    public static S3Presigner defaultPresigner() {
+        return configured(S3Presigner.builder(), Environment.system()).build();
+    }
+
+    /** Applies the environment's S3 settings that shape a presigned URL to {@code builder}. */
+    static S3Presigner.Builder configured(S3Presigner.Builder builder, Environment environment) {
+        return builder.serviceConfiguration(S3Configuration.builder()
+                .pathStyleAccessEnabled(environment.flag(Environment.S3_PATH_STYLE, false)).build());
     }
 
     /** Applies the environment's S3 settings to {@code builder}, keeping its own override configuration. */

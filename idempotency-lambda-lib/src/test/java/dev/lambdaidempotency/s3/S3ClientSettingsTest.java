@@ -8,7 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.lambdaidempotency.IdempotencyStoreException;
 import dev.lambdaidempotency.internal.Environment;
 import java.io.ByteArrayInputStream;
+import java.net.URI;
+import java.net.URL;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -23,6 +26,7 @@ import software.amazon.awssdk.http.SdkHttpRequest;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3ClientBuilder;
+import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 
 /**
  * The environment's S3 settings applied to a caller's client builder: the upload request as it would go on the wire
@@ -65,6 +69,31 @@ class S3ClientSettingsTest {
                 () -> store.put("fn#" + "0".repeat(64), new ByteArrayInputStream(RESULT), RESULT.length));
         assertEquals(1, sent.size(), "the caller's interceptor is kept and the upload tried once");
         return sent.get(0);
+    }
+
+    @Test
+    void presignedUrlsAreVirtualHostedByDefaultAndPathStyleWhenTheEnvironmentSaysSo() {
+        assertEquals("http://bucket.localhost:9000/idempotency-results/fn/x",
+                unsignedPart(presignedWith(Map.of())));
+        assertEquals("http://localhost:9000/bucket/idempotency-results/fn/x",
+                unsignedPart(presignedWith(Map.of(Environment.S3_PATH_STYLE, "true"))),
+                "addressed like the store's client, so S3Proxy / MinIO / LocalStack answer the link");
+    }
+
+    private static URL presignedWith(Map<String, String> environment) {
+        try (S3Presigner presigner = S3ResultStore.configured(S3Presigner.builder(), Environment.of(environment))
+                .region(Region.EU_WEST_1)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("a", "b")))
+                .endpointOverride(URI.create("http://localhost:9000"))
+                .build()) {
+            return presigner.presignGetObject(r -> r.signatureDuration(Duration.ofMinutes(5))
+                    .getObjectRequest(g -> g.bucket("bucket").key("idempotency-results/fn/x"))).url();
+        }
+    }
+
+    private static String unsignedPart(URL url) {
+        String text = url.toString();
+        return text.substring(0, text.indexOf('?'));
     }
 
     @Test

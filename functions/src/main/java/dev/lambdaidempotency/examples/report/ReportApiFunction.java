@@ -12,6 +12,7 @@ import dev.lambdaidempotency.http.AsyncMode;
 import dev.lambdaidempotency.http.IdempotentHttp;
 import dev.lambdaidempotency.http.Problem;
 import dev.lambdaidempotency.http.lambda.LambdaSelfInvokeDispatcher;
+import dev.lambdaidempotency.s3.S3ResultStore;
 import java.time.Clock;
 import java.util.Map;
 import java.util.Objects;
@@ -41,12 +42,15 @@ public final class ReportApiFunction
     private final ObjectMapper json = FunctionWiring.json();
     private final RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent> handler;
 
-    /** Used by the Lambda runtime: wiring from the environment, the function invokes itself, S3 links. */
+    /**
+     * Used by the Lambda runtime: wiring from the environment, the function invokes itself, S3 links signed by a
+     * presigner configured like the result store's client (path style for S3-compatible servers).
+     */
     public ReportApiFunction() {
         this(FunctionWiring.environment(), new ReportGenerator(Clock.systemUTC(), TRANSACTIONS)::generate,
                 LambdaSelfInvokeDispatcher.create(LambdaClient.builder()
                         .httpClientBuilder(UrlConnectionHttpClient.builder()).build()),
-                S3Presigner.create());
+                S3ResultStore.defaultPresigner());
     }
 
     /**
