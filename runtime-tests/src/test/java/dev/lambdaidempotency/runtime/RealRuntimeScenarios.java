@@ -10,14 +10,24 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lambdaidempotency.testkit.AwsEndpoint;
 import dev.lambdaidempotency.testkit.LocalAwsExtension;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -30,6 +40,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.stream.Collectors;
+import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -397,6 +408,114 @@ abstract class RealRuntimeScenarios {
         assertEquals(objects.get(objectKey).size(), stored.asByteArray().length);
     }
 
+    // ------------------------------------------------------------------------------------------------ report API
+
+    @Test
+    void theReportApiAnswers202TwiceHandsOverThroughAnAsynchronousInvokeThenLinksTheExactBytes() throws Exception {
+        SamTemplate.Function function = template.function("ReportApiFunction", physicalNames());
+        // S3 by host name, as a real S3-compatible server is reached: for an IP-literal endpoint the SDK picks path
+        // style by itself, which would hide a presigner that ignores IDEMPOTENCY_S3_PATH_STYLE
+        URI s3ByName = byName(aws().s3().uri());
+        // the worker: another execution environment of the same function, where Lambda delivers the self-invoke
+        LambdaRuntime worker = runtime("ReportApiFunction", "report-api-worker",
+                Map.of("AWS_ENDPOINT_URL_S3", s3ByName.toString()));
+        try (FakeLambdaInvokeApi lambda = FakeLambdaInvokeApi.start(worker)) {
+            LambdaRuntime api = runtime("ReportApiFunction", "report-api", Map.of(
+                    "AWS_ENDPOINT_URL_S3", s3ByName.toString(),
+                    "AWS_ENDPOINT_URL_LAMBDA", lambda.uri().toString()));
+            String requestId = "stmt-" + UUID.randomUUID();
+            String event = events.text(events.reportApiRequest(UUID.randomUUID().toString(), requestId));
+            Map<String, Map<String, AttributeValue>> before = items();
+            Set<String> objectsBefore = objects().keySet();
+
+            LambdaRuntime.Invocation first = api.invoke(event);
+            JsonNode accepted = response(first);
+            assertEquals(202, accepted.path("statusCode").asInt(), first.body());
+            assertEquals("/reports", accepted.path("headers").path("Location").asText(), first.body());
+            assertEquals("1", accepted.path("headers").path("Retry-After").asText(), first.body());
+            assertEquals("accepted", events.parse(accepted.path("body").asText()).path("status").asText());
+            note("report-api", "202 accepted " + first.elapsed().toMillis() + " ms");
+            assertEquals(List.of(), lambda.refused(), "the function made no other Lambda call");
+            assertEquals(1, lambda.events().size(), "one asynchronous self-invoke");
+            FakeLambdaInvokeApi.Event handOver = lambda.events().get(0);
+            assertTrue(handOver.functionName().endsWith(":function:" + function.name()),
+                    "the function invokes its own ARN: " + handOver.functionName());
+            JsonNode payload = events.parse(handOver.payload());
+            assertFalse(payload.path("headers").path("Idempotency-Async-Claim").asText().isEmpty(),
+                    "the hand-over carries its claim");
+            assertEquals(SampleEvents.body(events.parse(event)), payload.path("body").asText(), "the request's body");
+
+            // Lambda has queued the event but not delivered it yet: the repeat meets the work in progress
+            JsonNode inProgress = response(api.invoke(event));
+            assertEquals(202, inProgress.path("statusCode").asInt(), inProgress.toString());
+            assertEquals("in-progress", events.parse(inProgress.path("body").asText()).path("status").asText());
+            assertEquals(1, lambda.events().size(), "a repeat hands nothing over");
+
+            lambda.release();
+            assertTrue(Poll.until(() -> handOver.delivery().isDone(),
+                    Duration.ofSeconds(function.timeoutSeconds())), "the worker invocation ended in time");
+            LambdaRuntime.Invocation work = handOver.delivery().get();
+            JsonNode completed = response(work);
+            assertEquals(200, completed.path("statusCode").asInt(), work.body());
+            assertEquals("completed", events.parse(completed.path("body").asText()).path("status").asText());
+            note("report-api", "worker " + work.elapsed().toMillis() + " ms");
+
+            LambdaRuntime.Invocation replay = api.invoke(event);
+            JsonNode linked = response(replay);
+            assertEquals(200, linked.path("statusCode").asInt(), replay.body());
+            assertEquals("application/vnd.lambda-idempotency.result-link+json",
+                    linked.path("headers").path("Content-Type").asText(), replay.body());
+            assertEquals("true", linked.path("headers").path("Idempotent-Replayed").asText(), replay.body());
+            assertTrue(replay.body().length() < 4096, "a link, not the statement: " + replay.body().length() + " B");
+            JsonNode link = events.parse(linked.path("body").asText());
+            note("report-api", "link " + replay.elapsed().toMillis() + " ms");
+
+            // the presigned URL addresses the local S3 server path-style and downloads the recorded bytes
+            URI url = URI.create(link.path("url").asText());
+            assertEquals(s3ByName.getAuthority(), url.getAuthority(), url.toString());
+            assertTrue(url.getPath().startsWith("/" + bucket + "/"), "path-style: " + url);
+            HttpResponse<byte[]> download = HttpClient.newHttpClient().send(HttpRequest.newBuilder(url).GET().build(),
+                    HttpResponse.BodyHandlers.ofByteArray());
+            assertEquals(200, download.statusCode(), () -> new String(download.body(), StandardCharsets.UTF_8));
+            byte[] downloaded = download.body();
+            assertEquals(link.path("size").asLong(), downloaded.length);
+            assertEquals(link.path("sha256").asText(), sha256(downloaded), "the link's checksum");
+
+            Map<String, S3Object> objects = objects();
+            objects.keySet().removeAll(objectsBefore);
+            assertEquals(1, objects.size(), "one object: " + objects.keySet());
+            String objectKey = objects.keySet().iterator().next();
+            assertTrue(url.getPath().endsWith("/" + objectKey), url + " names " + objectKey);
+            byte[] stored = s3.getObjectAsBytes(r -> r.bucket(bucket).key(objectKey)).asByteArray();
+            assertEquals(sha256(stored), sha256(downloaded), "the download is the stored object, byte for byte");
+            JsonNode recorded = events.parse(new String(decoded(downloaded, link.path("contentEncoding").asText()),
+                    StandardCharsets.UTF_8));
+            assertEquals(200, recorded.path("statusCode").asInt());
+            String statement = recorded.path("body").asText();
+            assertTrue(statement.length() > 6 * 1024 * 1024, "over Lambda's response limit: " + statement.length());
+            assertEquals(requestId, events.parse(statement).path("requestId").asText());
+
+            Map<String, Map<String, AttributeValue>> added = newItems(before);
+            List<Map<String, AttributeValue>> pointing = added.values().stream()
+                    .filter(item -> item.containsKey("result_pointer")).toList();
+            assertEquals(1, pointing.size(), "one record keeps the statement's pointer: " + added.keySet());
+            assertEquals("COMPLETED", pointing.get(0).get("status").s());
+            assertEquals(objectKey, pointing.get(0).get("result_pointer").m().get("key").s());
+
+            // Lambda's asynchronous invocation is at least once: a second delivery of the hand-over runs nothing and
+            // succeeds (no error, so Lambda would not retry it); its answer, which Lambda discards, is the in-progress
+            // document resume's "another delivery ran it" maps to
+            LambdaRuntime.Invocation duplicate = worker.invoke(handOver.payload());
+            assertEquals(202, response(duplicate).path("statusCode").asInt(), duplicate.body());
+            assertEquals(added.keySet(), newItems(before).keySet(), "no new records");
+            Map<String, S3Object> after = objects();
+            after.keySet().removeAll(objectsBefore);
+            assertEquals(Set.of(objectKey), after.keySet(), "no new object");
+            assertEquals(List.of(), lambda.refused());
+            assertEquals(1, lambda.events().size());
+        }
+    }
+
     // ------------------------------------------------------------------------------------------------ plumbing
 
     private LambdaRuntime runtime(String logicalId, String label, Map<String, String> extra) throws Exception {
@@ -453,6 +572,28 @@ abstract class RealRuntimeScenarios {
         assertEquals(201, answer.path("statusCode").asInt(), answer.toString());
         assertEquals("true", answer.path("headers").path("Idempotent-Replayed").asText(), answer.toString());
         assertEquals(paymentId, events.parse(answer.path("body").asText()).path("id").asText(), answer.toString());
+    }
+
+    /** {@code endpoint} with a loopback IP literal replaced by {@code localhost}. */
+    private static URI byName(URI endpoint) {
+        String host = endpoint.getHost();
+        if (!"127.0.0.1".equals(host) && !"[::1]".equals(host)) {
+            return endpoint;
+        }
+        return URI.create(endpoint.getScheme() + "://localhost:" + endpoint.getPort());
+    }
+
+    private static String sha256(byte[] bytes) throws NoSuchAlgorithmException {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+    }
+
+    private static byte[] decoded(byte[] stored, String contentEncoding) throws IOException {
+        if (!"gzip".equals(contentEncoding)) {
+            return stored;
+        }
+        try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(stored))) {
+            return in.readAllBytes();
+        }
     }
 
     private static String order(String orderId, int quantity) {

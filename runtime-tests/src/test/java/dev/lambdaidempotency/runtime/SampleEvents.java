@@ -94,6 +94,23 @@ final class SampleEvents {
         return event;
     }
 
+    /**
+     * {@code POST /reports} as API Gateway's REST API delivers it (the SAM-generated proxy event, re-pathed) with
+     * events/report-request.json as a plain JSON body under its own request id, and {@code key} as its
+     * Idempotency-Key.
+     */
+    ObjectNode reportApiRequest(String key, String requestId) {
+        ObjectNode event = read("sam/apigateway-aws-proxy-payment.json");
+        event.put("resource", "/reports").put("path", "/reports").put("httpMethod", "POST");
+        ((ObjectNode) event.path("requestContext")).put("resourcePath", "/reports").put("path", "/prod/reports")
+                .put("httpMethod", "POST");
+        ((ObjectNode) event.path("headers")).put("Content-Type", "application/json");
+        ((ObjectNode) event.path("multiValueHeaders")).putArray("Content-Type").add("application/json");
+        event.put("isBase64Encoded", false);
+        event.put("body", text(reportRequest(requestId)));
+        return withKey(event, key);
+    }
+
     String text(JsonNode event) {
         try {
             return json.writeValueAsString(event);
