@@ -12,7 +12,7 @@ import software.amazon.awssdk.services.s3.presigner.S3Presigner;
  * <pre>{@code
  * IdempotentHttp.builder(idempotency)
  *         .async(AsyncMode.builder(LambdaSelfInvokeDispatcher.create(LambdaClient.create()))
- *                 .presigner(S3Presigner.create())
+ *                 .presigner(S3ResultStore.defaultPresigner())
  *                 .build())
  *         .build()
  *         .restApi(new ReportHandler());
@@ -127,7 +127,9 @@ public record AsyncMode(AsyncDispatcher dispatcher, Duration lease, S3Presigner 
 
         /**
          * Sets the presigner of result links. Without one, a response over the threshold cannot be returned: it is
-         * answered {@code 500} {@link Problem#RESPONSE_UNAVAILABLE} (and logged).
+         * answered {@code 500} {@link Problem#RESPONSE_UNAVAILABLE} (and logged). Configure it like the result
+         * store's S3 client (endpoint, path style): {@code S3ResultStore.defaultPresigner()} does so from the
+         * environment, as {@code S3ResultStore.defaultClient()} does.
          *
          * @param presigner signs S3 GET requests (its credentials need {@code s3:GetObject} on the result bucket)
          * @return this builder
