@@ -13,7 +13,9 @@ import dev.lambdaidempotency.http.IdempotentHttp;
 import dev.lambdaidempotency.http.Problem;
 import dev.lambdaidempotency.http.lambda.LambdaSelfInvokeDispatcher;
 import dev.lambdaidempotency.s3.S3ResultStore;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.util.Base64;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Function;
@@ -87,8 +89,16 @@ public final class ReportApiFunction
         if (event == null || event.getBody() == null) {
             throw new IllegalArgumentException("the body must be a report request");
         }
+        String body = event.getBody();
+        if (Boolean.TRUE.equals(event.getIsBase64Encoded())) {   // API Gateway with binary media types, SAM events
+            try {
+                body = new String(Base64.getDecoder().decode(body), StandardCharsets.UTF_8);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("the body is flagged as base64 but is not valid base64");
+            }
+        }
         try {
-            return json.readValue(event.getBody(), ReportRequest.class).validated();
+            return json.readValue(body, ReportRequest.class).validated();
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("the body is not a report request: " + e.getOriginalMessage());
         }

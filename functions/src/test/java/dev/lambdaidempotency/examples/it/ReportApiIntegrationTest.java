@@ -142,6 +142,29 @@ class ReportApiIntegrationTest {
         assertEquals(202, function.handleRequest(post("stmt-2"), context()).getStatusCode());
     }
 
+    @Test
+    void aBase64BodyAsApiGatewayDeliversItIsReadLikeThePlainOne() throws Exception {
+        List<AsyncHandOver> handOvers = new ArrayList<>();
+        ReportApiFunction function = new ReportApiFunction(wiring, request -> {
+            throw new AssertionError("not generated in this test");
+        }, (handOver, context) -> handOvers.add(handOver), presigner);
+        APIGatewayProxyRequestEvent encoded = post("stmt-3");
+        encoded.setBody(java.util.Base64.getEncoder().encodeToString(
+                encoded.getBody().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        encoded.setIsBase64Encoded(true);
+
+        assertEquals(202, function.handleRequest(encoded, context()).getStatusCode());
+        assertEquals(1, handOvers.size());
+        // the same request with a plain body is the same request: in progress, no second hand-over
+        assertEquals(202, function.handleRequest(post("stmt-3"), context()).getStatusCode());
+        assertEquals(1, handOvers.size());
+
+        APIGatewayProxyRequestEvent broken = post("stmt-4");
+        broken.setBody("not base64 ~~~");
+        broken.setIsBase64Encoded(true);
+        assertEquals(400, function.handleRequest(broken, context()).getStatusCode());
+    }
+
     private static APIGatewayProxyRequestEvent post(String key) throws IOException {
         Map<String, String> headers = new HashMap<>(Map.of("Content-Type", "application/json",
                 "Idempotency-Key", key));
