@@ -153,6 +153,11 @@ public final class IdempotentOperation<T> {
      * @throws IdempotencyPayloadMismatchException  when the key is now held for another payload
      * @throws IdempotencyClaimLostException        when the claim was taken over before the result was recorded
      * @throws IdempotencyStoreException            when the store fails before the action runs
+     * @throws IdempotencyKeyException              when the key is null, blank or too large
+     * @throws IdempotencyResultUnavailableException when the claim had already completed but its result is
+     *                                              unavailable (the replay path)
+     * @throws IdempotencyRecordUnreadableException when the claim had already completed and its record or result
+     *                                              cannot be decoded (the replay path)
      */
     public <E extends Exception> Execution<T> resume(String key, Object payload, String claimToken, Context context,
             Action<T, E> action) throws E {

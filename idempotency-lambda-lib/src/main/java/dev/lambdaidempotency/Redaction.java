@@ -20,7 +20,9 @@ import java.util.function.UnaryOperator;
  *
  * <p><b>What callers get.</b> The first call gets the live, unredacted result. Every repeat gets the redacted form
  * (decoded into the result type): a replay differs from the first response by exactly what was redacted, and
- * callers must accept that. The redacted form is also what an offloaded object's SHA-256 covers and what the local
+ * callers must accept that. Where the first call only admits the work and the result is recorded later by a worker
+ * ({@link IdempotentOperation#resume}, the HTTP adapter's asynchronous mode answering {@code 202 Accepted}), no
+ * caller gets the live result: every response is the redacted one. The redacted form is also what an offloaded object's SHA-256 covers and what the local
  * cache holds.
  *
  * <p><b>Steps.</b> The function given to {@link #of} (if any) runs first, on the live result; it must not modify

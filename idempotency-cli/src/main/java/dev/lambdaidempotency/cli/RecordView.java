@@ -43,6 +43,9 @@ final class RecordView {
             map.put("function", scope.function());
             map.put("keySpace", scope.keySpace());
             map.put("operation", scope.operation());
+            if (scope.handOver()) {
+                map.put("asyncHandOver", true);
+            }
         });
         map.put("status", record.status().name());
         Instant since = since(record);
@@ -67,7 +70,8 @@ final class RecordView {
         lines.add(new String[] {"record", record.id()});
         RecordScope.of(record.id()).ifPresent(scope -> lines.add(new String[] {"scope", "function "
                 + scope.function() + (scope.keySpace() == null ? "" : ", key space " + scope.keySpace())
-                + (scope.operation() == null ? ", wrapped handler" : ", operation " + scope.operation())}));
+                + (scope.operation() == null ? ", wrapped handler" : ", operation " + scope.operation())
+                + (scope.handOver() ? " (async hand-over record)" : "")}));
         String status = record.status().name();
         if (record.isExpired(times.now())) {
             status += " (expired: no longer counts; the TTL sweeper deletes it within days)";

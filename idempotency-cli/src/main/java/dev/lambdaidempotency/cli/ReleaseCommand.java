@@ -4,6 +4,7 @@ import dev.lambdaidempotency.IdempotencyClaimLostException;
 import dev.lambdaidempotency.dynamodb.DynamoDbIdempotencyStore.RecordAttributes;
 import dev.lambdaidempotency.spi.IdempotencyRecord;
 import dev.lambdaidempotency.spi.RecordStatus;
+import dev.lambdaidempotency.spi.StoredResult;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.LinkedHashMap;
@@ -26,7 +27,10 @@ import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedExce
                 + "deleted.",
                 "Refused (exit 3) for a COMPLETED record unless --include-completed (its key would run again), and "
                 + "for a claim whose lease is still running unless --allow-live (its invocation may still be "
-                + "working)."})
+                + "working).",
+                "A completed record's offloaded result is left in S3 for the bucket's lifecycle rule: a re-run of "
+                + "the key with the same result writes the same object key, which a delete here could remove from "
+                + "under the new record."})
 final class ReleaseCommand extends TableCommand {
     /** The library's release condition ({@code DynamoDbIdempotencyStore.release}), pinned by a test. */
     static final String RELEASE_CONDITION = "#status = :inprogress AND #owner = :owner";
@@ -108,7 +112,21 @@ final class ReleaseCommand extends TableCommand {
                     + " changed since it was read (taken over or completed); nothing deleted");
         }
         return report(ExitCodes.OK, "released", record, condition, "released " + id + " (was " + record.status()
-                + ", owner " + owner + "); the next request with its key runs");
+                + ", owner " + owner + "); the next request with its key runs" + leftObject(record));
+    }
+
+    /**
+     * The offloaded object is not deleted: object keys are the record id's hash and the content's hash, so a re-run
+     * of the key that returns the same result (the operator released it for that re-run) writes the same key, and
+     * a delete sent after the record's could remove the new record's object. It is an orphan like any object whose
+     * record write failed, and the bucket's lifecycle rule (README, "Large results in S3") expires it.
+     */
+    private static String leftObject(IdempotencyRecord record) {
+        if (record.result() instanceof StoredResult.Offloaded offloaded) {
+            return "; its offloaded result s3://" + offloaded.pointer().bucket() + "/" + offloaded.pointer().key()
+                    + " is left for the bucket's lifecycle rule to expire";
+        }
+        return "";
     }
 
     private boolean confirmed(IdempotencyRecord record) {

@@ -91,7 +91,8 @@ final class StuckCommand extends TableCommand {
             table.add(record.id(), since == null ? "?" : Times.age(Duration.between(since, times.now())) + " ago",
                     record.inProgressExpiresAt().toString(),
                     overdue.isNegative() ? "live, " + Times.age(overdue.negated()) + " left" : Times.age(overdue),
-                    record.ownerToken());
+                    record.ownerToken() + (RecordScope.of(record.id()).map(RecordScope::handOver).orElse(false)
+                            ? "  (async hand-over)" : ""));
         }
         table.print(out());
         out().println(stuck.size() + (includeLive ? " in progress" : " stuck") + "; free one with: release --id "

@@ -320,6 +320,27 @@ class CliIntegrationTest {
     }
 
     @Test
+    void releasingACompletedOffloadedRecordLeavesItsObjectForTheLifecycleRuleAndSaysSo() {
+        IdempotentOperation<String> report = payments.operation("report", String.class);
+        report.call("r-release", () -> "x".repeat(5_000));
+        String id = report.recordId("r-release").value();
+        String key = cli.run("inspect", "--id", id, "--json").json().get("result").get("key").asText();
+
+        CliRun.Result released = cli.run("release", "--id", id, "--force", "--yes", "--include-completed",
+                "--json");
+
+        assertEquals(0, released.exitCode(), released.err());
+        assertTrue(store.read(id).isEmpty());
+        assertTrue(released.json().get("message").asText().contains("s3://" + bucket + "/" + key
+                + " is left for the bucket's lifecycle rule"), released.out());
+        assertEquals(5_000 + 2, s3.getObjectAsBytes(b -> b.bucket(bucket).key(key)).asByteArray().length,
+                "the object is still there (uncompressed: a 5,000-character JSON string)");
+        assertEquals("x".repeat(5_000), report.call("r-release", () -> "x".repeat(5_000)),
+                "the re-run writes the same object key and its record replays it");
+        assertEquals("x".repeat(5_000), report.call("r-release", () -> "not run"));
+    }
+
+    @Test
     void statsCountsByFunctionOperationAndStateWithinTheReadBudget() throws Exception {
         IdempotentOperation<String> charge = payments.operation("charge", String.class);
         IdempotentOperation<String> report = payments.operation("report", String.class);

@@ -21,6 +21,19 @@ class RecordScopeTest {
     }
 
     @Test
+    void aHandOverRecordIsLabelledAsOneAndGroupedApartFromItsKey() {
+        RecordScope http = RecordScope.of("payments#@http#@@handover#" + HASH).orElseThrow();
+        assertEquals(new RecordScope("payments", null, "http", true), http);
+        assertEquals("http (async hand-over)", http.operationColumn());
+        assertEquals(new RecordScope("payments", "eu", "http", true),
+                RecordScope.of("payments#eu#@http#@@handover#" + HASH).orElseThrow());
+        RecordScope handler = RecordScope.of("payments#@@handover#" + HASH).orElseThrow();
+        assertEquals(new RecordScope("payments", null, null, true), handler);
+        assertEquals("(handler) (async hand-over)", handler.operationColumn());
+        assertEquals("http", RecordScope.of("payments#@http#" + HASH).orElseThrow().operationColumn());
+    }
+
+    @Test
     void anIdOfAnotherFormatHasNoScope() {
         assertTrue(RecordScope.of("payments#not-a-hash").isEmpty());
     }

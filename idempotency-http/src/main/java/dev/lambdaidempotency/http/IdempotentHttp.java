@@ -11,6 +11,7 @@ import com.amazonaws.services.lambda.runtime.events.ApplicationLoadBalancerRespo
 import dev.lambdaidempotency.Idempotency;
 import dev.lambdaidempotency.IdempotentOperation;
 import dev.lambdaidempotency.Redaction;
+import dev.lambdaidempotency.http.internal.BodyAsText;
 import dev.lambdaidempotency.http.internal.EventShape;
 import dev.lambdaidempotency.http.internal.Fingerprint;
 import dev.lambdaidempotency.http.internal.HttpIdempotentHandler;
@@ -22,6 +23,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Function;
+import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
 
 /**
@@ -58,7 +60,8 @@ import java.util.regex.Pattern;
  *
  * <p>Sensitive fields of a JSON response body (a card number in a payment response) can be kept out of the store
  * with {@link Builder#dropBodyFields(String...)} and {@link Builder#maskBodyFields(String, String...)}: the first
- * request gets the live response, every replay the redacted one.
+ * request gets the live response, every replay the redacted one (in the {@link Builder#async asynchronous mode}
+ * every response a client gets is the redacted one: the first is a {@code 202}).
  *
  * <p>Records live in the given {@link Idempotency}'s store, as an {@link IdempotentOperation} named
  * {@link Builder#operationName(String) "http"}: the core's key selection settings ({@code keyPaths},
@@ -169,7 +172,8 @@ public final class IdempotentHttp {
         private Duration inProgressRetryAfter = Duration.ofSeconds(1);
         private Duration unavailableRetryAfter = Duration.ofSeconds(2);
         private final List<Mapping<?>> mappings = new ArrayList<>();
-        private Redaction<StoredResponse> redaction;
+        private final List<String> bodyPaths = new ArrayList<>();
+        private final List<UnaryOperator<Redaction<StoredResponse>>> bodyEdits = new ArrayList<>();
         private AsyncMode async;
 
         private Builder(Idempotency idempotency) {
@@ -179,9 +183,13 @@ public final class IdempotentHttp {
         /**
          * Removes fields from the JSON body of every response before it is recorded, so that neither the record
          * nor an offloaded copy holds them: the first request gets the live response; every replay gets the body
-         * without these fields (re-serialized as compact JSON), and clients must accept that. A body marked base64
-         * that is UTF-8 text is recorded (and replayed) as that text; a body that is not JSON, or binary, has no
-         * fields and is recorded as it is. See {@link Redaction} for the path syntax and what fails closed.
+         * without these fields (re-serialized as compact JSON), and clients must accept that. In the
+         * {@link #async(AsyncMode) asynchronous mode} the first request is answered {@code 202} and the worker's live
+         * response reaches no one, so every response a client gets is the redacted one ({@link #build()} logs a
+         * WARNING when both are set). A body marked base64 that is UTF-8 text is recorded (and replayed) as that
+         * text; a body that is not JSON, or binary (compressed, say), has no fields and is recorded as it is, with
+         * a WARNING naming the paths (never the body) for each such response. See {@link Redaction} for the path
+         * syntax and what fails closed.
          *
          * <pre>{@code
          * IdempotentHttp.builder(idempotency).dropBodyFields("card.number", "card.cvc").build();
@@ -192,8 +200,8 @@ public final class IdempotentHttp {
          * @throws IllegalArgumentException when a path is malformed or the whole body, or none is given
          */
         public Builder dropBodyFields(String... paths) {
-            this.redaction = redactionOrFirst().thenDrop(inBody(paths));
-            return this;
+            String[] inBody = inBody(paths);
+            return edit(redaction -> redaction.thenDrop(inBody), paths);
         }
 
         /**
@@ -212,15 +220,26 @@ public final class IdempotentHttp {
          */
         public Builder maskBodyFields(String replacement, String... paths) {
             Objects.requireNonNull(replacement, "replacement");
-            this.redaction = redactionOrFirst().thenMask(replacement, inBody(paths));
+            String[] inBody = inBody(paths);
+            return edit(redaction -> redaction.thenMask(replacement, inBody), paths);
+        }
+
+        private Builder edit(UnaryOperator<Redaction<StoredResponse>> edit, String... paths) {
+            edit.apply(Redaction.of(UnaryOperator.identity()));   // validates the paths now, not at build()
+            bodyEdits.add(edit);
+            bodyPaths.addAll(List.of(paths));
             return this;
         }
 
-        private Redaction<StoredResponse> redactionOrFirst() {
-            return redaction != null ? redaction : Redaction.of(StoredResponse::withTextBody);
-        }
-
+        /** The body edits after the step that reads the body as text, or {@code null} when there are none. */
         private Redaction<StoredResponse> redaction() {
+            if (bodyEdits.isEmpty()) {
+                return null;
+            }
+            Redaction<StoredResponse> redaction = Redaction.of(new BodyAsText(bodyPaths));
+            for (UnaryOperator<Redaction<StoredResponse>> edit : bodyEdits) {
+                redaction = edit.apply(redaction);
+            }
             return redaction;
         }
 
@@ -359,6 +378,11 @@ public final class IdempotentHttp {
          * @throws IllegalArgumentException when the operation name is invalid
          */
         public IdempotentHttp build() {
+            if (async != null && !bodyEdits.isEmpty()) {
+                System.getLogger("dev.lambdaidempotency.http").log(System.Logger.Level.WARNING, "the asynchronous "
+                        + "mode with body field redaction: every response a client gets is the redacted one (the "
+                        + "first request is answered 202 Accepted, and the worker's live response reaches no one)");
+            }
             return new IdempotentHttp(this);
         }
 

@@ -25,6 +25,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -149,27 +153,80 @@ class RedactedResponseIntegrationTest {
     }
 
     @Test
-    void aBodyThatIsNotJsonIsRecordedAsItIs() {
+    void aBodyThatIsNotJsonIsRecordedAsItIsWithAWarningNamingThePathNotTheBody() {
         var handler = adapter().dropBodyFields("card.number").build().restApi((request, context) ->
-                new APIGatewayProxyResponseEvent().withStatusCode(200).withBody("accepted"));
+                new APIGatewayProxyResponseEvent().withStatusCode(200).withBody("accepted " + NUMBER));
 
-        call(handler, "k-1");
+        List<LogRecord> warnings = warningsDuring(() -> call(handler, "k-1"));
 
-        assertEquals("accepted", call(handler, "k-1").getBody());
+        assertEquals("accepted " + NUMBER, call(handler, "k-1").getBody());
         assertNull(onlyItem().get("result_unavailable"));
+        assertEquals(1, warnings.size(), "one warning for the one recorded response");
+        String message = warnings.get(0).getMessage();
+        assertTrue(message.contains("[card.number]") && message.contains("not JSON"), message);
+        assertFalse(message.contains(NUMBER), "the log never quotes the body: " + message);
     }
 
     @Test
-    void aBinaryBodyHasNoFieldsAndIsRecordedAsItIs() {
+    void aBinaryBodyHasNoFieldsAndIsRecordedAsItIsWithAWarning() {
         String binary = java.util.Base64.getEncoder().encodeToString(new byte[] {(byte) 0xff, (byte) 0xfe, 0x01});
         var handler = adapter().dropBodyFields("card.number").build().restApi((request, context) ->
                 new APIGatewayProxyResponseEvent().withStatusCode(200).withBody(binary).withIsBase64Encoded(true));
 
-        call(handler, "k-1");
+        List<LogRecord> warnings = warningsDuring(() -> call(handler, "k-1"));
         APIGatewayProxyResponseEvent replay = call(handler, "k-1");
 
         assertEquals(binary, replay.getBody());
         assertTrue(replay.getIsBase64Encoded());
+        assertEquals(1, warnings.size());
+        assertTrue(warnings.get(0).getMessage().contains("binary"), warnings.get(0).getMessage());
+        assertFalse(warnings.get(0).getMessage().contains(binary));
+    }
+
+    @Test
+    void aJsonBodyWithoutThePathsFieldsIsNotWarnedAbout() {
+        var handler = payments(adapter().dropBodyFields("iban").build(), PAYMENT, false);
+
+        assertEquals(List.of(), warningsDuring(() -> call(handler, "k-1")));
+        assertEquals(PAYMENT, call(handler, "k-1").getBody());
+    }
+
+    @Test
+    void theAsynchronousModeWithBodyRedactionIsWarnedAboutAtBuild() {
+        List<LogRecord> warnings = warningsDuring(() -> adapter().maskBodyFields("****", "card.number")
+                .async(AsyncMode.builder((payload, context) -> { }).build()).build());
+
+        assertEquals(1, warnings.size());
+        assertTrue(warnings.get(0).getMessage().contains("every response a client gets is the redacted one"));
+    }
+
+    /** The WARNING records the adapter logs while {@code action} runs. */
+    private static List<LogRecord> warningsDuring(Runnable action) {
+        List<LogRecord> logged = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Handler capture = new Handler() {
+            @Override
+            public void publish(LogRecord record) {
+                if (record.getLevel() == Level.WARNING) {
+                    logged.add(record);
+                }
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        Logger logger = Logger.getLogger("dev.lambdaidempotency.http");
+        logger.addHandler(capture);
+        try {
+            action.run();
+        } finally {
+            logger.removeHandler(capture);
+        }
+        return List.copyOf(logged);
     }
 
     @Test

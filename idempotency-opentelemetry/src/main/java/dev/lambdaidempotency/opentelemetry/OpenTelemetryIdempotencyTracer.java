@@ -32,11 +32,14 @@ import java.util.Objects;
  * span, or a new trace when there is none. Its children are the steps: {@code claim}, {@code process},
  * {@code record} (with {@code offload} when the result goes to the result store), {@code release} (after a failed
  * handler), {@code replay} (with {@code fetch} for an offloaded result). Each span is current while its step runs,
- * so spans of an instrumented AWS SDK client (the ADOT agent's, say) nest under the step that made the call.
+ * so spans of an instrumented AWS SDK client (the ADOT agent's, say) nest under the step that made the call. In the
+ * asynchronous mode the request that admits the work has one {@code claim} (outcome {@code admitted}); the worker's
+ * {@code IdempotentOperation.resume} has two {@code claim} spans, the hand-over record's first, then the key's, then
+ * {@code process} and {@code record} (or {@code replay} when the key completed meanwhile).
  *
  * <p><b>Attributes</b> (see {@link IdempotencyAttributes}). The {@code idempotency} span carries
  * {@value IdempotencyAttributes#OUTCOME} ({@code new}, {@code replay}, {@code in_progress}, {@code mismatch},
- * {@code handler_error}, {@code error}), {@value IdempotencyAttributes#KEY_HASH_PREFIX} (the first 12 hex digits
+ * {@code handler_error}, {@code error}, {@code admitted}), {@value IdempotencyAttributes#KEY_HASH_PREFIX} (the first 12 hex digits
  * of the key hash, never the key), {@value IdempotencyAttributes#SCOPE} and the latencies; steps carry what the
  * X-Ray tracer records as metadata (for example {@code idempotency.stored_as}, {@code idempotency.result_bytes}),
  * typed (booleans, numbers, strings). No raw key and no payload is ever an attribute.

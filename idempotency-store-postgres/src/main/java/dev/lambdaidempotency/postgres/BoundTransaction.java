@@ -7,8 +7,9 @@ import java.util.List;
 
 /**
  * What {@link PostgresIdempotencyStore} knows of the transaction bound to the current thread: its connection, the
- * claims whose completions it holds (to release should it not commit), the releases deferred until it ends, and the
- * first completion that failed in it. Confined to one thread.
+ * claims whose completions were attempted in it, written or failed (to release should it not commit; a failed one
+ * forces the rollback), the releases deferred until it ends, and the first completion that failed in it. Confined to
+ * one thread.
  */
 final class BoundTransaction {
     /** A claim, by id and owner token. */
@@ -22,5 +23,12 @@ final class BoundTransaction {
 
     BoundTransaction(Connection connection) {
         this.connection = connection;
+    }
+
+    /** Adds a claim whose completion is being written in this transaction, once. */
+    void hold(Claim claim) {
+        if (!completed.contains(claim)) {
+            completed.add(claim);
+        }
     }
 }

@@ -137,9 +137,10 @@ public final class PostgresIdempotencyStore implements IdempotencyStore {
     public void complete(IdempotencyRecord completed) {
         BoundTransaction transaction = transactions.current();
         if (transaction != null) {
+            // held before the write: should it fail, the transaction is rolled back and the claim must be released
+            transaction.hold(new BoundTransaction.Claim(completed.id(), completed.ownerToken()));
             try {
                 completeOn(transaction.connection, completed);
-                transaction.completed.add(new BoundTransaction.Claim(completed.id(), completed.ownerToken()));
             } catch (SQLException e) {
                 if (transaction.completionFailure == null) {
                     transaction.completionFailure = e;

@@ -33,7 +33,9 @@ final class RecordStatements {
      * read under the row lock: also one committed after this statement's snapshot was taken, which a
      * {@code DO UPDATE ... WHERE} (which returns no row when refused) plus a {@code SELECT} of the same snapshot would
      * miss. {@code prior_*} is the snapshot's copy, the record a successful claim replaced; {@code inserted} tells an
-     * insert (nothing replaced) from an update. Parameters: id, the claim's five columns, now (s), now (s), now (ms).
+     * insert (nothing replaced) from an update. Parameters: id (of the prior read), the claim's five bound columns
+     * (id, expiration, lease, validation, owner; its status is the literal {@code IN_PROGRESS}), now (s), now (s),
+     * now (ms), as {@code RowCodec.bindClaim} binds them.
      */
     final String claim;
     /**

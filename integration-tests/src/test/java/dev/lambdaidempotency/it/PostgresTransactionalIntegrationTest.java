@@ -11,6 +11,7 @@ import dev.lambdaidempotency.Idempotency;
 import dev.lambdaidempotency.IdempotencyClaimLostException;
 import dev.lambdaidempotency.IdempotencyConfig;
 import dev.lambdaidempotency.IdempotencyInProgressException;
+import dev.lambdaidempotency.IdempotencyStoreException;
 import dev.lambdaidempotency.IdempotentOperation;
 import dev.lambdaidempotency.it.readme.PlaceOrderFunction;
 import dev.lambdaidempotency.it.support.Postgres;
@@ -203,6 +204,32 @@ class PostgresTransactionalIntegrationTest {
         assertEquals("42703", duplicate.getSQLState(), "PostgreSQL's own error, not wrapped");
         assertEquals(0, count("SELECT count(*) FROM payments WHERE order_id = ?", orderId));
         assertEquals("none", recordStatus(orderId));
+    }
+
+    @Test
+    void aCompletionFailingInATransactionTheWorkAbortedReleasesTheClaimAfterTheRollback() throws SQLException {
+        PostgresIdempotencyStore store = PostgresIdempotencyStore.builder().dataSource(dataSource).build();
+        IdempotentOperation<String> pay = Idempotency.builder().store(store).config(config(MutableClock.start()))
+                .build().operation("place", String.class);
+        String orderId = "o-" + UUID.randomUUID();
+
+        assertThrows(IdempotencyStoreException.class, () -> store.inTransaction(connection ->
+                pay.call(orderId, () -> {
+                    insertPayment(connection, orderId, "aborted");
+                    try (Statement broken = connection.createStatement()) {
+                        broken.execute("SELECT no_such_column FROM payments");
+                    } catch (SQLException swallowed) {
+                        // the work carries on; PostgreSQL has aborted the transaction, so the completion fails
+                    }
+                    return "aborted";
+                })));
+        assertEquals(0, count("SELECT count(*) FROM payments WHERE order_id = ?", orderId));
+        assertEquals("none", recordStatus(orderId), "the claim was released after the rollback");
+
+        Execution<String> retry = store.inTransaction(connection -> pay.execute(orderId, null, null,
+                () -> insertPayment(connection, orderId, "retry")));
+        assertEquals(Execution.Kind.EXECUTED, retry.kind(), "a retry runs at once, not refused as in progress");
+        assertEquals(List.of("retry"), payers(orderId));
     }
 
     @Test

@@ -38,6 +38,22 @@ interface ModelBackend {
     /** Deletes those of {@code ids} whose expiry (epoch seconds) is before {@code now}'s; returns the deleted. */
     List<String> sweep(List<String> ids, Instant now);
 
+    /**
+     * A record as a backend read it behind the library's back, from the stored fields (the DynamoDB attribute names
+     * and precisions, which every store keeps): the payload hash is not compared, a result is inline or unavailable.
+     */
+    static IdempotencyRecord stored(String id, String status, long expirationSeconds, Long leaseEpochMillis,
+            String owner, String data, String resultUnavailable) {
+        RecordStatus recordStatus = RecordStatus.valueOf(status);
+        StoredResult result = null;
+        if (recordStatus == RecordStatus.COMPLETED) {
+            result = data != null ? new StoredResult.Inline(data)
+                    : new StoredResult.Unavailable(String.valueOf(resultUnavailable));
+        }
+        return new IdempotencyRecord(id, recordStatus, Instant.ofEpochSecond(expirationSeconds),
+                leaseEpochMillis == null ? null : Instant.ofEpochMilli(leaseEpochMillis), null, owner, result);
+    }
+
     /** The test kit's in-memory store, fresh for each run. */
     static ModelBackend inMemory() {
         InMemoryIdempotencyStore store = new InMemoryIdempotencyStore();
@@ -89,22 +105,19 @@ interface ModelBackend {
                 if (item == null || item.isEmpty()) {
                     return Optional.empty();
                 }
-                RecordStatus status = RecordStatus.valueOf(item.get("status").s());
                 AttributeValue lease = item.get("in_progress_expiration");
-                StoredResult result = null;
-                if (status == RecordStatus.COMPLETED) {
-                    result = item.containsKey("data") ? new StoredResult.Inline(item.get("data").s())
-                            : new StoredResult.Unavailable(String.valueOf(item.get("result_unavailable")));
-                }
-                return Optional.of(new IdempotencyRecord(id, status,
-                        Instant.ofEpochSecond(Long.parseLong(item.get("expiration").n())),
-                        lease == null ? null : Instant.ofEpochMilli(Long.parseLong(lease.n())),
-                        null, item.get("owner").s(), result));
+                return Optional.of(stored(id, item.get("status").s(), Long.parseLong(item.get("expiration").n()),
+                        lease == null ? null : Long.valueOf(lease.n()), item.get("owner").s(),
+                        string(item.get("data")), string(item.get("result_unavailable"))));
             }
 
             @Override
             public List<String> sweep(List<String> ids, Instant now) {
                 return ids.stream().filter(id -> sweep(id, now)).toList();
+            }
+
+            private static String string(AttributeValue value) {
+                return value == null ? null : value.s();
             }
 
             private boolean sweep(String id, Instant now) {
@@ -150,17 +163,10 @@ interface ModelBackend {
                         if (!row.next()) {
                             return Optional.empty();
                         }
-                        RecordStatus status = RecordStatus.valueOf(row.getString("status"));
                         long lease = row.getLong("in_progress_expiration");
-                        Instant leaseEnd = row.wasNull() ? null : Instant.ofEpochMilli(lease);
-                        StoredResult result = null;
-                        if (status == RecordStatus.COMPLETED) {
-                            result = row.getString("data") != null ? new StoredResult.Inline(row.getString("data"))
-                                    : new StoredResult.Unavailable(String.valueOf(row.getString(
-                                            "result_unavailable")));
-                        }
-                        return Optional.of(new IdempotencyRecord(id, status, Instant.ofEpochSecond(row.getLong(
-                                "expiration")), leaseEnd, null, row.getString("owner"), result));
+                        Long leaseEnd = row.wasNull() ? null : lease;
+                        return Optional.of(stored(id, row.getString("status"), row.getLong("expiration"), leaseEnd,
+                                row.getString("owner"), row.getString("data"), row.getString("result_unavailable")));
                     }
                 } catch (SQLException e) {
                     throw new IllegalStateException(e);

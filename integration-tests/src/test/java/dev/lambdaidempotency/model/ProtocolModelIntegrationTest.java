@@ -2,11 +2,8 @@ package dev.lambdaidempotency.model;
 
 import dev.lambdaidempotency.dynamodb.DynamoDbIdempotencyStore;
 import dev.lambdaidempotency.testkit.DynamoDbLocalServer;
-import java.util.concurrent.atomic.AtomicInteger;
-import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
 import net.jqwik.api.ShrinkingMode;
 import net.jqwik.api.lifecycle.AfterContainer;
 import net.jqwik.api.lifecycle.BeforeContainer;
@@ -19,13 +16,11 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  * the table after every step. DynamoDB Local is started here rather than by {@code LocalAwsExtension}, which is a
  * JUnit Jupiter extension that jqwik properties do not run.
  */
-class ProtocolModelIntegrationTest {
+class ProtocolModelIntegrationTest extends StoreProtocolModelSuite {
     static final java.util.logging.Logger LIBRARY_LOG = ProtocolModelTest.quiet();
-    private static final AtomicInteger RUNS = new AtomicInteger();
     private static DynamoDbLocalServer server;
     private static DynamoDbClient client;
     private static DynamoDbIdempotencyStore store;
-    private ProtocolRun run;
 
     @BeforeContainer
     static void startDynamoDbLocal() {
@@ -51,23 +46,8 @@ class ProtocolModelIntegrationTest {
         check(chain);
     }
 
-    @Provide
-    Arbitrary<ActionChain<ProtocolRun>> chains() {
-        return ProtocolActions.chains(() -> {
-            int number = RUNS.incrementAndGet();
-            run = new ProtocolRun(ModelBackend.dynamoDb(store, client, store.tableName(), "model-" + number),
-                    number % 2 == 0);
-            return run;
-        }, 30);
-    }
-
-    private void check(ActionChain<ProtocolRun> chain) {
-        try {
-            chain.run();
-        } finally {
-            if (run != null) {
-                run.close();
-            }
-        }
+    @Override
+    ModelBackend backend(String functionName) {
+        return ModelBackend.dynamoDb(store, client, store.tableName(), functionName);
     }
 }

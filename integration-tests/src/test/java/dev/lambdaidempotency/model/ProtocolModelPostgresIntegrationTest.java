@@ -2,11 +2,8 @@ package dev.lambdaidempotency.model;
 
 import dev.lambdaidempotency.it.support.Postgres;
 import dev.lambdaidempotency.postgres.PostgresIdempotencyStore;
-import java.util.concurrent.atomic.AtomicInteger;
-import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
 import net.jqwik.api.ShrinkingMode;
 import net.jqwik.api.lifecycle.AddLifecycleHook;
 import net.jqwik.api.lifecycle.BeforeContainer;
@@ -20,11 +17,9 @@ import net.jqwik.api.state.ActionChain;
  * reason, on a machine without PostgreSQL binaries (jqwik does not turn an aborted container set-up into a skip).
  */
 @AddLifecycleHook(ProtocolModelPostgresIntegrationTest.SkipWithoutPostgres.class)
-class ProtocolModelPostgresIntegrationTest {
+class ProtocolModelPostgresIntegrationTest extends StoreProtocolModelSuite {
     static final java.util.logging.Logger LIBRARY_LOG = ProtocolModelTest.quiet();
-    private static final AtomicInteger RUNS = new AtomicInteger();
     private static PostgresIdempotencyStore store;
-    private ProtocolRun run;
 
     @BeforeContainer
     static void createTable() {
@@ -41,24 +36,9 @@ class ProtocolModelPostgresIntegrationTest {
         check(chain);
     }
 
-    @Provide
-    Arbitrary<ActionChain<ProtocolRun>> chains() {
-        return ProtocolActions.chains(() -> {
-            int number = RUNS.incrementAndGet();
-            run = new ProtocolRun(ModelBackend.postgres(store, Postgres.dataSource(), store.tableName(),
-                    "model-" + number), number % 2 == 0);
-            return run;
-        }, 30);
-    }
-
-    private void check(ActionChain<ProtocolRun> chain) {
-        try {
-            chain.run();
-        } finally {
-            if (run != null) {
-                run.close();
-            }
-        }
+    @Override
+    ModelBackend backend(String functionName) {
+        return ModelBackend.postgres(store, Postgres.dataSource(), store.tableName(), functionName);
     }
 
     /** Skips the container when {@link Postgres#skipReason()} says so. */

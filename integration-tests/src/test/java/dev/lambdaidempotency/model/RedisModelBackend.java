@@ -3,8 +3,6 @@ package dev.lambdaidempotency.model;
 import dev.lambdaidempotency.redis.RedisIdempotencyStore;
 import dev.lambdaidempotency.spi.IdempotencyRecord;
 import dev.lambdaidempotency.spi.IdempotencyStore;
-import dev.lambdaidempotency.spi.RecordStatus;
-import dev.lambdaidempotency.spi.StoredResult;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -48,17 +46,10 @@ final class RedisModelBackend implements ModelBackend {
         if (item.isEmpty()) {
             return Optional.empty();
         }
-        RecordStatus status = RecordStatus.valueOf(item.get("status"));
         String lease = item.get("in_progress_expiration");
-        StoredResult result = null;
-        if (status == RecordStatus.COMPLETED) {
-            result = item.containsKey("data") ? new StoredResult.Inline(item.get("data"))
-                    : new StoredResult.Unavailable(String.valueOf(item.get("result_unavailable")));
-        }
-        return Optional.of(new IdempotencyRecord(id, status,
-                Instant.ofEpochSecond(Long.parseLong(item.get("expiration"))),
-                lease == null ? null : Instant.ofEpochMilli(Long.parseLong(lease)), null, item.get("owner"),
-                result));
+        return Optional.of(ModelBackend.stored(id, item.get("status"), Long.parseLong(item.get("expiration")),
+                lease == null ? null : Long.valueOf(lease), item.get("owner"), item.get("data"),
+                item.get("result_unavailable")));
     }
 
     @Override

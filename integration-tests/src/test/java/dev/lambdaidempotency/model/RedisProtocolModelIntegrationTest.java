@@ -2,11 +2,8 @@ package dev.lambdaidempotency.model;
 
 import dev.lambdaidempotency.redis.RedisIdempotencyStore;
 import dev.lambdaidempotency.testkit.RedisServer;
-import java.util.concurrent.atomic.AtomicInteger;
-import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
 import net.jqwik.api.ShrinkingMode;
 import net.jqwik.api.lifecycle.AddLifecycleHook;
 import net.jqwik.api.lifecycle.AfterContainer;
@@ -22,13 +19,11 @@ import redis.clients.jedis.RedisClient;
  * {@code redis-server} is not installed, required under {@code CI=true}.
  */
 @AddLifecycleHook(RedisProtocolModelIntegrationTest.WhenRedisIsInstalled.class)
-class RedisProtocolModelIntegrationTest {
+class RedisProtocolModelIntegrationTest extends StoreProtocolModelSuite {
     static final java.util.logging.Logger LIBRARY_LOG = ProtocolModelTest.quiet();
-    private static final AtomicInteger RUNS = new AtomicInteger();
     private static RedisServer server;
     private static RedisClient client;
     private static RedisIdempotencyStore store;
-    private ProtocolRun run;
 
     /** jqwik does not turn a failed JUnit assumption in {@code @BeforeContainer} into a skip: this hook does. */
     static final class WhenRedisIsInstalled implements SkipExecutionHook {
@@ -67,22 +62,8 @@ class RedisProtocolModelIntegrationTest {
         check(chain);
     }
 
-    @Provide
-    Arbitrary<ActionChain<ProtocolRun>> chains() {
-        return ProtocolActions.chains(() -> {
-            int number = RUNS.incrementAndGet();
-            run = new ProtocolRun(new RedisModelBackend(store, client, "model-" + number), number % 2 == 0);
-            return run;
-        }, 30);
-    }
-
-    private void check(ActionChain<ProtocolRun> chain) {
-        try {
-            chain.run();
-        } finally {
-            if (run != null) {
-                run.close();
-            }
-        }
+    @Override
+    ModelBackend backend(String functionName) {
+        return new RedisModelBackend(store, client, functionName);
     }
 }

@@ -22,6 +22,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -94,7 +95,9 @@ class TracedDemoIntegrationTest {
         // before any function class loads: the recorder reads the address once, and the functions' OpenTelemetry
         // tracer takes the global OpenTelemetry when made; the functions trace with X-Ray unless a test says otherwise
         System.setProperty(FunctionWiring.Tracing.SETTING, "xray");
-        xray = XRayTraceSource.start();
+        // segments arrive in milliseconds, but the listener thread may not run for seconds on a loaded 2-core
+        // machine; a segment that never arrives (a real regression) still fails the test, after this wait
+        xray = XRayTraceSource.start(Duration.ofSeconds(60));
         otel = OpenTelemetryTraceSource.install();
         backends = Backends.embedded("idempotency-traced", "idempotency-traced-results");
     }

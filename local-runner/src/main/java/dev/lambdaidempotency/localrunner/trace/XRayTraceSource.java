@@ -33,23 +33,43 @@ import java.util.Optional;
 public final class XRayTraceSource implements TraceSource {
     /** The {@link InvocationTrace#source()} of these traces. */
     public static final String SOURCE = "aws-xray";
-    private static final Duration ARRIVAL_TIMEOUT = Duration.ofSeconds(5);
+    /** How long the runner waits for an invocation's segment: enough on a quiet machine, and a demo must not hang. */
+    public static final Duration DEFAULT_ARRIVAL_TIMEOUT = Duration.ofSeconds(5);
 
     private final XRayDaemon daemon;
     private final AWSXRayRecorder recorder;
+    private final Duration arrivalTimeout;
 
-    private XRayTraceSource(XRayDaemon daemon, AWSXRayRecorder recorder) {
+    private XRayTraceSource(XRayDaemon daemon, AWSXRayRecorder recorder, Duration arrivalTimeout) {
         this.daemon = daemon;
         this.recorder = recorder;
+        this.arrivalTimeout = arrivalTimeout;
     }
 
     /**
-     * Binds the socket, points the global recorder at it and checks that a probe segment arrives.
+     * Binds the socket, points the global recorder at it and checks that a probe segment arrives, waiting up to
+     * {@link #DEFAULT_ARRIVAL_TIMEOUT} for each invocation's segment.
      *
      * @return the source
      * @throws IllegalStateException when the recorder's segments do not arrive (the reason in the message)
      */
     public static XRayTraceSource start() {
+        return start(DEFAULT_ARRIVAL_TIMEOUT);
+    }
+
+    /**
+     * As {@link #start()}, waiting up to {@code arrivalTimeout} for each invocation's segment (a segment that
+     * arrives sooner is not waited for; one that never arrives makes the trace incomplete after it). Tests on a
+     * loaded machine, where the listener thread may not run for seconds, pass a long one.
+     *
+     * @param arrivalTimeout how long to wait for each segment; positive
+     * @return the source
+     * @throws IllegalStateException when the recorder's segments do not arrive (the reason in the message)
+     */
+    public static XRayTraceSource start(Duration arrivalTimeout) {
+        if (arrivalTimeout.isNegative() || arrivalTimeout.isZero()) {
+            throw new IllegalArgumentException("arrivalTimeout must be positive, was " + arrivalTimeout);
+        }
         String variable = System.getenv(DaemonConfiguration.DAEMON_ADDRESS_ENVIRONMENT_VARIABLE_KEY);
         if (variable != null && !variable.isBlank()) {
             throw new IllegalStateException(DaemonConfiguration.DAEMON_ADDRESS_ENVIRONMENT_VARIABLE_KEY + "="
@@ -57,7 +77,7 @@ public final class XRayTraceSource implements TraceSource {
         }
         XRayDaemon daemon = XRayDaemon.bind();
         System.setProperty(DaemonConfiguration.DAEMON_ADDRESS_SYSTEM_PROPERTY_KEY, daemon.address());
-        XRayTraceSource source = new XRayTraceSource(daemon, AWSXRay.getGlobalRecorder());
+        XRayTraceSource source = new XRayTraceSource(daemon, AWSXRay.getGlobalRecorder(), arrivalTimeout);
         InvocationTrace probe = source.begin("local-runner-probe").end(null);
         if (!probe.complete()) {
             daemon.close();
@@ -83,7 +103,7 @@ public final class XRayTraceSource implements TraceSource {
             }
             recorder.endSegment();
             String traceId = segment.getTraceId().toString();
-            Optional<List<JsonNode>> documents = daemon.take(traceId, segment.getId(), ARRIVAL_TIMEOUT);
+            Optional<List<JsonNode>> documents = daemon.take(traceId, segment.getId(), arrivalTimeout);
             Optional<SpanNode> tree = XRayDocuments.tree(documents.orElseGet(() -> daemon.drain(traceId)),
                     segment.getId());
             SpanNode root = tree.orElseGet(() -> new SpanNode(function, null, started, null, SpanNode.Status.OK,
