@@ -6,6 +6,8 @@ import dev.lambdaidempotency.internal.RequestKeys;
 import dev.lambdaidempotency.internal.ResultRedactor;
 import dev.lambdaidempotency.spi.RecordId;
 import dev.lambdaidempotency.spi.ResultCodec;
+import java.time.Duration;
+import java.util.Objects;
 
 /**
  * One named operation, made idempotent with an explicit key: a payment call inside a bigger handler, one record of
@@ -122,8 +124,8 @@ public final class IdempotentOperation<T> {
      * @throws IdempotencyResultUnavailableException when the operation completed but its result is unavailable
      * @throws IdempotencyRecordUnreadableException when the stored record or result cannot be decoded
      */
-    public Admission<T> admit(String key, Object payload, java.time.Duration lease) {
-        java.util.Objects.requireNonNull(lease, "lease");
+    public Admission<T> admit(String key, Object payload, Duration lease) {
+        Objects.requireNonNull(lease, "lease");
         if (lease.isNegative() || lease.isZero()) {
             throw new IllegalArgumentException("lease must be positive, was " + lease);
         }
@@ -156,8 +158,8 @@ public final class IdempotentOperation<T> {
      */
     public <E extends Exception> Execution<T> resume(String key, Object payload, String claimToken, Context context,
             Action<T, E> action) throws E {
-        java.util.Objects.requireNonNull(claimToken, "claimToken");
-        java.util.Objects.requireNonNull(action, "action");
+        Objects.requireNonNull(claimToken, "claimToken");
+        Objects.requireNonNull(action, "action");
         RequestKeys.Keys derived = keys.fromExplicit(key, payload);
         return engine.resume(scope, derived.recordId(), derived.payloadHash(), claimToken, context, codec, redactor,
                 action::run);
