@@ -348,8 +348,9 @@ public final class IdempotencyEngine {
         /** Completes a hand-over record (best effort): a later duplicate of it finds it done and stops. */
         private void finishHandOver(IdempotencyRecord handOverClaim) {
             try {
-                // expires no earlier than the claim's completed record (written before this, its TTL running from
-                // its completion): a late duplicate then finds this hand-over done for as long as the claim is live
+                // expires no earlier than the key's completed record (written before this, its TTL running from its
+                // completion): while that record lives, a late duplicate finds this hand-over done; after, its
+                // renewal finds no record and runs nothing
                 Instant fromNow = config.clock().instant().plus(config.recordTtl());
                 Instant expiry = fromNow.isAfter(handOverClaim.expiresAt()) ? fromNow : handOverClaim.expiresAt();
                 store.complete(new IdempotencyRecord(handOverClaim.id(), RecordStatus.COMPLETED, expiry, null,
