@@ -36,7 +36,8 @@ import software.amazon.awssdk.services.s3.presigner.S3Presigner;
  * <p>Immutable and thread-safe.
  *
  * @param dispatcher                  hands the work over
- * @param lease                       how long a claim holds before a request may claim the key again
+ * @param lease                       how long a claim holds before a request may claim the key again, unless a worker
+ *                                    took it up (it then holds until that worker's deadline)
  * @param presigner                   signs result links, or {@code null} (large responses are then a {@code 500}
  *                                    {@link Problem#RESPONSE_UNAVAILABLE})
  * @param presignedUrlTtl             how long a result link is valid
