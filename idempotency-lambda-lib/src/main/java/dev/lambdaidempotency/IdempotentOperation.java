@@ -6,6 +6,8 @@ import dev.lambdaidempotency.internal.RequestKeys;
 import dev.lambdaidempotency.internal.ResultRedactor;
 import dev.lambdaidempotency.spi.RecordId;
 import dev.lambdaidempotency.spi.ResultCodec;
+import java.time.Duration;
+import java.util.Objects;
 
 /**
  * One named operation, made idempotent with an explicit key: a payment call inside a bigger handler, one record of
@@ -72,7 +74,11 @@ public final class IdempotentOperation<T> {
      * @throws IdempotencyResultUnavailableException when the operation completed but its result is unavailable (not
      *                                              stored, or stored in a form that no longer decodes)
      * @throws IdempotencyRecordUnreadableException when the stored record cannot be decoded
-     * @throws IdempotencyClaimLostException        when the claim was taken over before the result was recorded
+     * @throws IdempotencyClaimLostException        when no live record holds the key (the claim was released or
+     *                                              expired, or the token was never issued): nothing was run; or when
+     *                                              the claim was taken over before the result was recorded
+     * @throws UnsupportedOperationException        when the configured store does not implement
+     *                                              {@link dev.lambdaidempotency.spi.IdempotencyStore#renew}
      */
     public <E extends Exception> T call(String key, Object payload, Context context, Action<T, E> action) throws E {
         return execute(key, payload, context, action).result();
@@ -111,8 +117,8 @@ public final class IdempotentOperation<T> {
      *
      * @param key     the caller's key
      * @param payload what a repeat must match, or {@code null} for no validation
-     * @param lease   how long the claim holds if no worker completes it: longer than the hand-over delay plus the
-     *                worker's timeout; positive
+     * @param lease   how long the claim holds if no worker takes it up: longer than the hand-over's delay (a worker
+     *                extends it to its own deadline when it starts, see {@link #resume}); positive
      * @return the claim ({@link Admission.Claimed}), or the recorded result ({@link Admission.Recorded})
      * @throws IllegalArgumentException             when {@code lease} is not positive
      * @throws IdempotencyKeyException              when the key is null, blank or too large
@@ -122,8 +128,8 @@ public final class IdempotentOperation<T> {
      * @throws IdempotencyResultUnavailableException when the operation completed but its result is unavailable
      * @throws IdempotencyRecordUnreadableException when the stored record or result cannot be decoded
      */
-    public Admission<T> admit(String key, Object payload, java.time.Duration lease) {
-        java.util.Objects.requireNonNull(lease, "lease");
+    public Admission<T> admit(String key, Object payload, Duration lease) {
+        Objects.requireNonNull(lease, "lease");
         if (lease.isNegative() || lease.isZero()) {
             throw new IllegalArgumentException("lease must be positive, was " + lease);
         }
@@ -134,9 +140,13 @@ public final class IdempotentOperation<T> {
     /**
      * Runs {@code action} under a claim {@link #admit} returned, and records its result for repeats exactly as
      * {@link #execute} does (an action that throws releases the claim, so the next request with the key claims it
-     * again). The owner token is the fence: the action runs only while the claim is still this token's (renewed
-     * when it lapsed and nobody took it over), and a duplicate hand-over of the same claim (asynchronous deliveries
-     * are at least once) does not run it a second time.
+     * again). The owner token is the fence: before the action runs, the claim is renewed
+     * ({@link dev.lambdaidempotency.spi.IdempotencyStore#renew}) to this invocation's deadline ({@code context}'s
+     * remaining time, else {@link IdempotencyConfig#inProgressLease()}; a longer lease is kept), only if it is still
+     * this token's (live, or lapsed with nobody having taken it over). So no repeat can claim the key while the
+     * action may still run, however late the hand-over came. A duplicate hand-over of the same claim (asynchronous
+     * deliveries are at least once) does not run it a second time, and a token that holds no live claim (released,
+     * expired, or never issued) runs nothing.
      *
      * @param key        the key given to {@link #admit}
      * @param payload    the payload given to {@link #admit}
@@ -151,7 +161,11 @@ public final class IdempotentOperation<T> {
      * @throws IdempotencyInProgressException       when another invocation holds the key, or another delivery of
      *                                              this hand-over runs (or ran) it; nothing was run
      * @throws IdempotencyPayloadMismatchException  when the key is now held for another payload
-     * @throws IdempotencyClaimLostException        when the claim was taken over before the result was recorded
+     * @throws IdempotencyClaimLostException        when no live record holds the key (the claim was released or
+     *                                              expired, or the token was never issued): nothing was run; or when
+     *                                              the claim was taken over before the result was recorded
+     * @throws UnsupportedOperationException        when the configured store does not implement
+     *                                              {@link dev.lambdaidempotency.spi.IdempotencyStore#renew}
      * @throws IdempotencyStoreException            when the store fails before the action runs
      * @throws IdempotencyKeyException              when the key is null, blank or too large
      * @throws IdempotencyResultUnavailableException when the claim had already completed but its result is
@@ -161,8 +175,8 @@ public final class IdempotentOperation<T> {
      */
     public <E extends Exception> Execution<T> resume(String key, Object payload, String claimToken, Context context,
             Action<T, E> action) throws E {
-        java.util.Objects.requireNonNull(claimToken, "claimToken");
-        java.util.Objects.requireNonNull(action, "action");
+        Objects.requireNonNull(claimToken, "claimToken");
+        Objects.requireNonNull(action, "action");
         RequestKeys.Keys derived = keys.fromExplicit(key, payload);
         return engine.resume(scope, derived.recordId(), derived.payloadHash(), claimToken, context, codec, redactor,
                 action::run);

@@ -36,7 +36,8 @@ import software.amazon.awssdk.services.s3.presigner.S3Presigner;
  * <p>Immutable and thread-safe.
  *
  * @param dispatcher                  hands the work over
- * @param lease                       how long a claim holds before a request may claim the key again
+ * @param lease                       how long a claim holds before a request may claim the key again, unless a worker
+ *                                    took it up (it then holds until that worker's deadline)
  * @param presigner                   signs result links, or {@code null} (large responses are then a {@code 500}
  *                                    {@link Problem#RESPONSE_UNAVAILABLE})
  * @param presignedUrlTtl             how long a result link is valid
@@ -56,7 +57,7 @@ public record AsyncMode(AsyncDispatcher dispatcher, Duration lease, S3Presigner 
      * a synchronous response with room for the response event's other fields.
      */
     public static final int DEFAULT_LARGE_RESPONSE_THRESHOLD_BYTES = 6_000_000;
-    /** The default lease: 15 minutes, Lambda's longest time-out. */
+    /** The default lease: 15 minutes, the template's {@code MaximumEventAgeInSeconds} for the hand-overs. */
     public static final Duration DEFAULT_LEASE = Duration.ofMinutes(15);
     /** The default validity of a result link. */
     public static final Duration DEFAULT_PRESIGNED_URL_TTL = Duration.ofMinutes(5);
@@ -111,10 +112,12 @@ public record AsyncMode(AsyncDispatcher dispatcher, Duration lease, S3Presigner 
         }
 
         /**
-         * Sets how long the claim of an accepted request holds if its work never completes (a hand-over that was
-         * lost, a worker that crashed): after it, the next request with the key claims it and dispatches again. It
-         * must cover the hand-over's delay and the worker's time-out, or a second worker could start while the first
-         * still runs.
+         * Sets how long the claim of an accepted request holds if no worker takes it up (a hand-over that was lost
+         * or is still queued): after it, the next request with the key claims it and dispatches again. A worker that
+         * starts renews the claim to its own deadline (never shortening it), so the lease need not cover the
+         * worker's time-out: no second worker starts while the first may still run, and a worker whose claim was
+         * taken over meanwhile runs nothing. It should cover the hand-over's usual delay, or repeats re-dispatch
+         * work that is merely queued (only one of the dispatches runs).
          *
          * @param lease positive; default 15 minutes
          * @return this builder

@@ -340,6 +340,21 @@ class AsyncModeIntegrationTest {
         assertEquals(1, runs.get());
     }
 
+    @Test
+    void aClientForgingTheMarkerOnAFreshKeyRunsNothingIsRefusedAndLeavesTheKeyFree() throws Exception {
+        var handler = handler();
+        APIGatewayProxyRequestEvent forged = rest("k-1", BODY);
+        forged.getHeaders().put(AsyncMode.CLAIM_HEADER, "0".repeat(32));
+
+        APIGatewayProxyResponseEvent response = call(handler, forged);
+
+        assertTrue(assertProblem(400, Problem.INVALID_REQUEST, response.getStatusCode(), response.getHeaders(),
+                response.getBody()).path("detail").asText().contains(AsyncMode.CLAIM_HEADER), response.getBody());
+        assertEquals(0, runs.get());
+        assertEquals(0, handOvers.size());
+        assertAccepted("accepted", call(handler, rest("k-1", BODY)));
+    }
+
     // ------------------------------------------------------------------------------------------ failures and leases
 
     @Test

@@ -7,9 +7,11 @@ import dev.lambdaidempotency.spi.ClaimResult;
 import dev.lambdaidempotency.spi.IdempotencyRecord;
 import dev.lambdaidempotency.spi.IdempotencyStore;
 import dev.lambdaidempotency.spi.RecordStatus;
+import dev.lambdaidempotency.spi.RenewResult;
 import dev.lambdaidempotency.spi.ResultPointer;
 import dev.lambdaidempotency.spi.StoredResult;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -32,6 +34,7 @@ import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.PutItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.ResourceInUseException;
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
+import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.UpdateTimeToLiveRequest;
 
 /**
@@ -117,6 +120,32 @@ public final class DynamoDbIdempotencyStore implements IdempotencyStore {
         }
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>One conditional {@code UpdateItem}; a refusal returns the stored item, so the answer takes one round trip.
+     */
+    @Override
+    public RenewResult renew(IdempotencyRecord claim, Instant now) {
+        UpdateItemRequest request = codec.renewRequest(tableName, claim, now);
+        try {
+            call("renewal (UpdateItem)", claim.id(), () -> client.updateItem(request));
+            return new RenewResult.Renewed(claim.inProgressExpiresAt().truncatedTo(ChronoUnit.MILLIS));
+        } catch (ConditionalCheckFailedException refused) {
+            if (!refused.hasItem() || refused.item().isEmpty()) {
+                return new RenewResult.Absent();
+            }
+            IdempotencyRecord existing = codec.decode(refused.item());
+            if (existing.expiresAt().getEpochSecond() < now.getEpochSecond()) {
+                return new RenewResult.Absent(); // expired: free for a claim, awaiting the TTL sweeper
+            }
+            if (existing.status() == RecordStatus.IN_PROGRESS && existing.ownerToken().equals(claim.ownerToken())) {
+                return new RenewResult.Renewed(existing.inProgressExpiresAt()); // already as late: never shortened
+            }
+            return new RenewResult.Refused(existing);
+        }
+    }
+
     @Override
     public void complete(IdempotencyRecord completed) {
         PutItemRequest request = codec.completeRequest(tableName, completed);
@@ -195,6 +224,7 @@ public final class DynamoDbIdempotencyStore implements IdempotencyStore {
                 now.plusSeconds(60), "0".repeat(64), "prime-owner", null);
         codec.claimRequest(tableName, claim, now);
         codec.releaseRequest(tableName, id, claim.ownerToken());
+        codec.renewRequest(tableName, claim, now);
         codec.decode(codec.encode(claim));
         for (StoredResult result : List.of(new StoredResult.Inline("{\"prime\":true}"),
                 new StoredResult.Offloaded(new ResultPointer("bucket", "key", 1, "0".repeat(64), "application/json",

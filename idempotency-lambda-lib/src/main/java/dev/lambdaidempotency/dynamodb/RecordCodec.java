@@ -14,6 +14,7 @@ import software.amazon.awssdk.services.dynamodb.model.DeleteItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
+import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 
 /**
  * Request shapes and item encoding of {@link DynamoDbIdempotencyStore}. Expressions and name maps are built once;
@@ -26,6 +27,13 @@ final class RecordCodec {
     /** Completion: still our claim, or no record at all (swept or deleted while we ran: nobody else owns it). */
     static final String COMPLETE_CONDITION = "attribute_not_exists(#id) OR (" + OWNER_CONDITION + ")";
 
+    /**
+     * Renewal: still our claim, not expired, and its lease earlier than the new one (a lease is never shortened; a
+     * refusal returns the record, so "ours, already as late" is told from the others without a second request).
+     */
+    static final String RENEW_CONDITION = OWNER_CONDITION + " AND #exp >= :now AND #ipexp < :ipexp";
+    static final String RENEW_UPDATE = "SET #ipexp = :ipexp, #exp = :exp";
+
     private static final AttributeValue IN_PROGRESS = AttributeValue.fromS(RecordStatus.IN_PROGRESS.name());
     private static final AttributeValue COMPLETED = AttributeValue.fromS(RecordStatus.COMPLETED.name());
 
@@ -33,6 +41,7 @@ final class RecordCodec {
     private final Map<String, String> claimNames;
     private final Map<String, String> ownerNames;
     private final Map<String, String> completeNames;
+    private final Map<String, String> renewNames;
 
     RecordCodec(RecordAttributes names) {
         this.names = names;
@@ -40,6 +49,8 @@ final class RecordCodec {
                 "#ipexp", names.inProgressExpiry());
         this.ownerNames = Map.of("#status", names.status(), "#owner", names.owner());
         this.completeNames = Map.of("#id", names.key(), "#status", names.status(), "#owner", names.owner());
+        this.renewNames = Map.of("#status", names.status(), "#owner", names.owner(), "#exp", names.expiry(),
+                "#ipexp", names.inProgressExpiry());
     }
 
     PutItemRequest claimRequest(String table, IdempotencyRecord claim, Instant now) {
@@ -64,6 +75,23 @@ final class RecordCodec {
                 .conditionExpression(COMPLETE_CONDITION)
                 .expressionAttributeNames(completeNames)
                 .expressionAttributeValues(ownerValues(completed.ownerToken()))
+                .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)
+                .build();
+    }
+
+    UpdateItemRequest renewRequest(String table, IdempotencyRecord claim, Instant now) {
+        return UpdateItemRequest.builder()
+                .tableName(table)
+                .key(Map.of(names.key(), AttributeValue.fromS(claim.id())))
+                .updateExpression(RENEW_UPDATE)
+                .conditionExpression(RENEW_CONDITION)
+                .expressionAttributeNames(renewNames)
+                .expressionAttributeValues(Map.of(
+                        ":inprogress", IN_PROGRESS,
+                        ":owner", AttributeValue.fromS(claim.ownerToken()),
+                        ":now", AttributeValue.fromN(Long.toString(now.getEpochSecond())),
+                        ":ipexp", AttributeValue.fromN(Long.toString(claim.inProgressExpiresAt().toEpochMilli())),
+                        ":exp", AttributeValue.fromN(Long.toString(claim.expiresAt().getEpochSecond()))))
                 .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)
                 .build();
     }

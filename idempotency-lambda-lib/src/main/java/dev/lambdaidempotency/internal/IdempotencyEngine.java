@@ -20,6 +20,7 @@ import dev.lambdaidempotency.spi.InvocationMetrics;
 import dev.lambdaidempotency.spi.InvocationMetrics.Outcome;
 import dev.lambdaidempotency.spi.RecordId;
 import dev.lambdaidempotency.spi.RecordStatus;
+import dev.lambdaidempotency.spi.RenewResult;
 import dev.lambdaidempotency.spi.ResultCodec;
 import dev.lambdaidempotency.spi.ResultPointer;
 import dev.lambdaidempotency.spi.ResultStore;
@@ -27,7 +28,9 @@ import dev.lambdaidempotency.spi.StoredResult;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Locale;
 import java.util.Objects;
 
@@ -124,7 +127,7 @@ public final class IdempotencyEngine {
      * @param <T>         the result type
      * @return the claim, or the recorded result (and where it was offloaded, if it was)
      */
-    public <T> Admission<T> admit(String scope, RecordId recordId, String payloadHash, java.time.Duration lease,
+    public <T> Admission<T> admit(String scope, RecordId recordId, String payloadHash, Duration lease,
             ResultCodec.Binding<T> codec) {
         Invocation<T> invocation = new Invocation<>(scope, recordId, payloadHash, codec, null);
         return invocation.traced(() -> invocation.admit(lease));
@@ -263,7 +266,7 @@ public final class IdempotencyEngine {
 
         // ---------------------------------------------------------------- deferred execution: admit, then resume
 
-        private Admission<T> admit(java.time.Duration lease) {
+        private Admission<T> admit(Duration lease) {
             Instant now = config.clock().instant();
             IdempotencyRecord cached = cache.get(recordId, now);
             if (cached != null) {
@@ -281,9 +284,11 @@ public final class IdempotencyEngine {
 
         /**
          * The hand-over is taken first, on its own record: asynchronous deliveries are at least once, and every
-         * duplicate carries the same owner token, so the token alone cannot tell them apart. Then the claim must still
-         * be ours: re-claiming with our token writes nothing while it is (it renews a lapsed one nobody took over), and
-         * is refused by a completed record (replayed) or another owner's claim (in progress).
+         * duplicate carries the same owner token, so the token alone cannot tell them apart. Then the claim is renewed,
+         * fenced by the token, to cover this worker until its deadline (a hand-over delivered late would otherwise run
+         * past the admission's lease, and a repeat could claim the key and start a second worker): renewed, the action
+         * runs; a completed record is replayed; another owner's claim is in progress; no record at all (released,
+         * expired, or a token nobody issued) runs nothing.
          */
         private Execution<T> resume(String ownerToken, Context context, Action<T> action) {
             Instant now = config.clock().instant();
@@ -293,18 +298,25 @@ public final class IdempotencyEngine {
                 outcome = Outcome.IN_PROGRESS;
                 throw new IdempotencyInProgressException(recordId, duplicate.existing().inProgressExpiresAt());
             }
-            IdempotencyRecord claim = newClaim(inProgressExpiry(context, now), ownerToken, now);
-            ClaimResult ours;
+            RenewResult renewal;
             try {
-                ours = claim(claim, now);
+                renewal = renew(newClaim(inProgressExpiry(context, now), ownerToken, now), now);
             } catch (RuntimeException storeFailed) {
                 handOver.releaseHandOver(handOverClaim, storeFailed); // nothing ran: a retry of it may run it
                 throw storeFailed;
             }
+            if (renewal instanceof RenewResult.Absent) {
+                IdempotencyClaimLostException lost = new IdempotencyClaimLostException("the claim on " + recordId
+                        + " is gone (released, expired, or never issued); the handed-over work was not run",
+                        recordId);
+                handOver.releaseHandOver(handOverClaim, lost);
+                throw lost;
+            }
             try {
-                if (ours instanceof ClaimResult.Existing existing) {
-                    return replay(existing.existing(), false);
+                if (renewal instanceof RenewResult.Refused refused) {
+                    return replay(refused.existing(), false);
                 }
+                IdempotencyRecord claim = newClaim(((RenewResult.Renewed) renewal).leaseExpiresAt(), ownerToken, now);
                 T value = process(claim, action);
                 record(claim, value);
                 outcome = Outcome.NEW;
@@ -312,6 +324,11 @@ public final class IdempotencyEngine {
             } finally {
                 handOver.finishHandOver(handOverClaim);
             }
+        }
+
+        private RenewResult renew(IdempotencyRecord claim, Instant now) {
+            // no release of an uncertain renewal (unlike a claim): the claim was ours before it, and stays ours
+            return step("renew", Latency.STORE, span -> store.renew(claim, now));
         }
 
         private void releaseHandOver(IdempotencyRecord handOverClaim, RuntimeException failure) {
@@ -331,7 +348,13 @@ public final class IdempotencyEngine {
         /** Completes a hand-over record (best effort): a later duplicate of it finds it done and stops. */
         private void finishHandOver(IdempotencyRecord handOverClaim) {
             try {
-                store.complete(handOverClaim.complete(new StoredResult.Inline("true")));
+                // expires no earlier than the key's completed record (written before this, its TTL running from its
+                // completion): while that record lives, a late duplicate finds this hand-over done; after, its
+                // renewal finds no record and runs nothing
+                Instant fromNow = config.clock().instant().plus(config.recordTtl());
+                Instant expiry = fromNow.isAfter(handOverClaim.expiresAt()) ? fromNow : handOverClaim.expiresAt();
+                store.complete(new IdempotencyRecord(handOverClaim.id(), RecordStatus.COMPLETED, expiry, null,
+                        handOverClaim.payloadHash(), handOverClaim.ownerToken(), new StoredResult.Inline("true")));
             } catch (RuntimeException e) {
                 LOG.log(System.Logger.Level.WARNING, "could not mark the hand-over {0} done; a duplicate of it is "
                         + "refused until its claim lapses at {1}", recordId, handOverClaim.inProgressExpiresAt());
@@ -560,7 +583,7 @@ public final class IdempotencyEngine {
                 outcome = Outcome.REPLAY;
                 // a completed record's expiry runs from its completion (see record)
                 return new Execution<>(value, Execution.Kind.REPLAYED, record.expiresAt().minus(config.recordTtl())
-                        .truncatedTo(java.time.temporal.ChronoUnit.SECONDS)); // stores keep the expiry in seconds
+                        .truncatedTo(ChronoUnit.SECONDS)); // stores keep the expiry in seconds
             }
         }
 

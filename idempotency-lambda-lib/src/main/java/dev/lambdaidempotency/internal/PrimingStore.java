@@ -4,6 +4,7 @@ import dev.lambdaidempotency.spi.ClaimResult;
 import dev.lambdaidempotency.spi.IdempotencyRecord;
 import dev.lambdaidempotency.spi.IdempotencyStore;
 import dev.lambdaidempotency.spi.RecordStatus;
+import dev.lambdaidempotency.spi.RenewResult;
 import dev.lambdaidempotency.spi.StoredResult;
 import java.time.Instant;
 import java.util.Map;
@@ -22,6 +23,19 @@ final class PrimingStore implements IdempotencyStore {
     public ClaimResult claim(IdempotencyRecord claim, Instant now) {
         IdempotencyRecord existing = records.putIfAbsent(claim.id(), claim);
         return existing == null ? new ClaimResult.Claimed(null) : new ClaimResult.Existing(existing);
+    }
+
+    @Override
+    public RenewResult renew(IdempotencyRecord claim, Instant now) {
+        IdempotencyRecord existing = records.get(claim.id());
+        if (existing == null) {
+            return new RenewResult.Absent();
+        }
+        if (existing.status() != RecordStatus.IN_PROGRESS || !existing.ownerToken().equals(claim.ownerToken())) {
+            return new RenewResult.Refused(existing);
+        }
+        records.put(claim.id(), claim);
+        return new RenewResult.Renewed(claim.inProgressExpiresAt());
     }
 
     @Override

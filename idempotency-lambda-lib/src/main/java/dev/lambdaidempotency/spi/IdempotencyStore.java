@@ -29,6 +29,37 @@ public interface IdempotencyStore {
     ClaimResult claim(IdempotencyRecord claim, Instant now);
 
     /**
+     * Extends the caller's in-progress claim, fenced by its owner token: writes {@code claim.inProgressExpiresAt()}
+     * (the new lease) and {@code claim.expiresAt()} (the record's expiry, which callers compute no earlier than the
+     * stored one) in one atomic step, only if the stored record is {@link RecordStatus#IN_PROGRESS}, carries
+     * {@code claim.ownerToken()} and has not expired ({@code expiresAt}'s second before {@code now}'s, as for
+     * {@link #claim}). A lapsed lease of the caller's that nobody took over is renewed too. A lease is never
+     * shortened: when the stored one is already as late, nothing is written and the answer is still
+     * {@link RenewResult.Renewed}, with the stored lease.
+     *
+     * <p>Unlike {@link #claim}, a renewal never creates a record: an absent or expired record answers
+     * {@link RenewResult.Absent}, so that work handed over under a claim that was released, swept, or never issued
+     * does not run. A completed record or another owner's claim answers {@link RenewResult.Refused} with that
+     * record, read in the same request.
+     *
+     * <p>The default implementation throws {@link UnsupportedOperationException}: a store written before this method
+     * existed keeps working for everything but deferred execution
+     * ({@link dev.lambdaidempotency.IdempotentOperation#resume}), which needs it.
+     *
+     * @param claim the caller's claim: its id and owner token, with the new lease and record expiry
+     * @param now   the current time, as the caller's clock sees it
+     * @return whether the claim is still the caller's (and now holds until when), what holds the id, or nothing
+     * @throws UnsupportedOperationException                        when the store does not implement renewal
+     * @throws dev.lambdaidempotency.IdempotencyStoreException      when the store cannot be reached or refuses
+     * @throws dev.lambdaidempotency.IdempotencyRecordUnreadableException when the refusing record cannot be decoded
+     */
+    default RenewResult renew(IdempotencyRecord claim, Instant now) {
+        throw new UnsupportedOperationException(getClass().getName() + " does not implement renew(IdempotencyRecord, "
+                + "Instant), which deferred execution (IdempotentOperation.resume, the asynchronous HTTP mode) needs "
+                + "to extend a handed-over claim; implement it, or use a store that does");
+    }
+
+    /**
      * Replaces the caller's in-progress claim with {@code completed}, in one write, only if the stored record is
      * still {@link RecordStatus#IN_PROGRESS} and carries {@code completed.ownerToken()} (the fence), or if there is
      * no record at all. A claim that vanished while the operation ran (the TTL sweeper, an operator's delete) is

@@ -22,6 +22,7 @@ import software.amazon.awssdk.services.dynamodb.model.DeleteItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
+import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 
 /** Pins the exact DynamoDB requests and item layout; DynamoDB Local proves the behaviour separately. */
 class RecordCodecTest {
@@ -139,6 +140,28 @@ class RecordCodecTest {
                 request.expressionAttributeValues());
         assertEquals(ReturnValuesOnConditionCheckFailure.ALL_OLD, request.returnValuesOnConditionCheckFailure());
         assertNull(request.returnValues());
+    }
+
+    @Test
+    void renewalIsAnUpdateOfLeaseAndExpiryFencedOnOwnerLivenessAndAnEarlierLease() {
+        UpdateItemRequest request = codec.renewRequest("idem-table", claim("feedface"), NOW);
+        assertEquals("idem-table", request.tableName());
+        assertEquals(Map.of("id", s(ID)), request.key());
+        assertEquals("SET #ipexp = :ipexp, #exp = :exp", request.updateExpression());
+        assertEquals("#status = :inprogress AND #owner = :owner AND #exp >= :now AND #ipexp < :ipexp",
+                request.conditionExpression());
+        assertEquals(Map.of("#status", "status", "#owner", "owner", "#exp", "expiration", "#ipexp",
+                "in_progress_expiration"), request.expressionAttributeNames());
+        assertEquals(Map.of(
+                ":inprogress", s("IN_PROGRESS"),
+                ":owner", s(OWNER),
+                ":now", n("1893499200"),                 // epoch seconds, truncated
+                ":ipexp", n("1893500100500"),            // the new lease, epoch millis
+                ":exp", n("1893502800")), request.expressionAttributeValues());
+        assertEquals(ReturnValuesOnConditionCheckFailure.ALL_OLD, request.returnValuesOnConditionCheckFailure());
+        assertNull(request.returnValues());
+        assertEquals(Map.of("pk", s(ID)), new RecordCodec(new RecordAttributes("pk", "st", "ttl", "lease", "hash",
+                "who", "body", "ptr", "why")).renewRequest("t", claim("h"), NOW).key());
     }
 
     @Test

@@ -7,6 +7,7 @@ import dev.lambdaidempotency.spi.ClaimResult;
 import dev.lambdaidempotency.spi.IdempotencyRecord;
 import dev.lambdaidempotency.spi.IdempotencyStore;
 import dev.lambdaidempotency.spi.RecordStatus;
+import dev.lambdaidempotency.spi.RenewResult;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -115,6 +116,42 @@ public final class PostgresIdempotencyStore implements IdempotencyStore {
             }
         } catch (SQLException e) {
             throw failure("claim", claim.id(), e);
+        }
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>One statement, on a connection of its own and committed at once, also inside
+     * {@link #inTransaction(TransactionalWork)}: the extended lease must hold for other invocations while the
+     * caller's transaction runs, whatever becomes of it (as the claim does).
+     */
+    @Override
+    public RenewResult renew(IdempotencyRecord claim, Instant now) {
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement statement = connection.prepareStatement(sql.renew)) {
+            statement.setLong(1, claim.inProgressExpiresAt().toEpochMilli());
+            statement.setLong(2, claim.expiresAt().getEpochSecond());
+            statement.setString(3, claim.ownerToken());
+            statement.setLong(4, now.getEpochSecond());
+            statement.setLong(5, claim.inProgressExpiresAt().toEpochMilli());
+            statement.setString(6, claim.id());
+            IdempotencyRecord current = null;
+            try (ResultSet row = statement.executeQuery()) {
+                if (row.next()) {
+                    current = RowCodec.read(row, claim.id(), "");
+                }
+            }
+            commitIfManual(connection);
+            if (current == null || current.expiresAt().getEpochSecond() < now.getEpochSecond()) {
+                return new RenewResult.Absent();
+            }
+            if (current.status() == RecordStatus.IN_PROGRESS && current.ownerToken().equals(claim.ownerToken())) {
+                return new RenewResult.Renewed(current.inProgressExpiresAt());
+            }
+            return new RenewResult.Refused(current);
+        } catch (SQLException e) {
+            throw failure("renewal", claim.id(), e);
         }
     }
 

@@ -45,6 +45,13 @@ final class RecordStatements {
      * Parameters: id, the completed record's columns.
      */
     final String complete;
+    /**
+     * The renewal, in one statement: takes the row lock and returns the row as it stands after the statement (so a
+     * refusal returns the record that refused it, read under the lock); the lease and expiry are set from the
+     * parameters only when the row is the caller's live in-progress claim with an earlier lease, else to themselves.
+     * No row: no record. Parameters: new lease (ms), new expiry (s), owner, now (s), new lease (ms), id.
+     */
+    final String renew;
     /** The release: deletes the caller's in-progress claim. Parameters: id, owner. */
     final String release;
     /** Whether any record exists under an id (after a release that deleted nothing). Parameter: id. */
@@ -77,6 +84,11 @@ final class RecordStatements {
                                 + " END")
                         .collect(Collectors.joining(", "))
                 + " WHERE r.owner = EXCLUDED.owner";
+        this.renew = "UPDATE " + table + " AS r SET (in_progress_expiration, expiration) = (SELECT "
+                + "CASE WHEN f.renewable THEN ? ELSE r.in_progress_expiration END, "
+                + "CASE WHEN f.renewable THEN ? ELSE r.expiration END FROM (SELECT (r.status = 'IN_PROGRESS' AND "
+                + "r.owner = ? AND r.expiration >= ? AND r.in_progress_expiration < ?) AS renewable) f) "
+                + "WHERE r.id = ? RETURNING " + columns;
         this.release = "DELETE FROM " + table + " WHERE id = ? AND status = 'IN_PROGRESS' AND owner = ?";
         this.exists = "SELECT 1 FROM " + table + " WHERE id = ?";
         this.sweep = "DELETE FROM " + table + " WHERE id IN (SELECT id FROM " + table + " WHERE expiration < ? "

@@ -75,6 +75,35 @@ final class RecordScript {
             return 0
             """);
 
+    /**
+     * Renewal. ARGV: now (epoch seconds), the new lease (epoch milliseconds), the new record expiry (epoch seconds),
+     * its key expiry (epoch milliseconds), owner token. Extends only the caller's own live in-progress claim, and
+     * only to a later lease (never shortened). Answers {1, lease} when the claim is the caller's (the lease now
+     * stored), {0, current fields} when another record refused it, and {2} when there is no live record.
+     */
+    static final RecordScript RENEW = new RecordScript("renew", """
+            local current = redis.call('HGETALL', KEYS[1])
+            if #current == 0 then
+              return {2}
+            end
+            local f = {}
+            for i = 1, #current, 2 do f[current[i]] = current[i + 1] end
+            local expiry = tonumber(f['expiration'])
+            if expiry ~= nil and expiry < tonumber(ARGV[1]) then
+              return {2}
+            end
+            if not (f['status'] == 'IN_PROGRESS' and f['owner'] == ARGV[5]) then
+              return {0, current}
+            end
+            local lease = tonumber(f['in_progress_expiration'])
+            if lease ~= nil and lease >= tonumber(ARGV[2]) then
+              return {1, f['in_progress_expiration']}
+            end
+            redis.call('HSET', KEYS[1], 'in_progress_expiration', ARGV[2], 'expiration', ARGV[3])
+            redis.call('PEXPIREAT', KEYS[1], ARGV[4])
+            return {1, ARGV[2]}
+            """);
+
     private final String name;
     private final String source;
     private final String sha1;

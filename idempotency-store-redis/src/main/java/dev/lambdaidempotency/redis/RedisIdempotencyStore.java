@@ -6,6 +6,7 @@ import dev.lambdaidempotency.spi.ClaimResult;
 import dev.lambdaidempotency.spi.IdempotencyRecord;
 import dev.lambdaidempotency.spi.IdempotencyStore;
 import dev.lambdaidempotency.spi.RecordStatus;
+import dev.lambdaidempotency.spi.RenewResult;
 import dev.lambdaidempotency.spi.ResultPointer;
 import dev.lambdaidempotency.spi.StoredResult;
 import java.time.Instant;
@@ -134,6 +135,19 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
     }
 
     @Override
+    public RenewResult renew(IdempotencyRecord claim, Instant now) {
+        List<?> answer = (List<?>) run(RecordScript.RENEW, claim.id(), renewArguments(claim, now));
+        long outcome = number(answer.get(0));
+        if (outcome == 2) {
+            return new RenewResult.Absent();
+        }
+        if (outcome == 1) {
+            return new RenewResult.Renewed(Instant.ofEpochMilli(Long.parseLong(String.valueOf(answer.get(1)))));
+        }
+        return new RenewResult.Refused(RecordHash.decode(claim.id(), (List<?>) answer.get(1)));
+    }
+
+    @Override
     public void complete(IdempotencyRecord completed) {
         List<?> answer = (List<?>) run(RecordScript.COMPLETE, completed.id(), completeArguments(completed));
         if (number(answer.get(0)) == 1) {
@@ -174,6 +188,7 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
                 now.plusSeconds(60), "0".repeat(64), "prime-owner", null);
         key(id);
         RecordHash.decode(id, claimArguments(claim, now).subList(3, 3 + RecordHash.encode(claim).size()));
+        renewArguments(claim, now);
         for (StoredResult result : List.of(new StoredResult.Inline("{\"prime\":true}"),
                 new StoredResult.Offloaded(new ResultPointer("bucket", "key", 1, "0".repeat(64), "application/json",
                         "gzip")),
@@ -193,6 +208,12 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
         arguments.add(Long.toString(RecordHash.expireAtMillis(claim)));
         arguments.addAll(fields);
         return arguments;
+    }
+
+    static List<String> renewArguments(IdempotencyRecord claim, Instant now) {
+        return List.of(Long.toString(now.getEpochSecond()), Long.toString(claim.inProgressExpiresAt().toEpochMilli()),
+                Long.toString(claim.expiresAt().getEpochSecond()), Long.toString(RecordHash.expireAtMillis(claim)),
+                claim.ownerToken());
     }
 
     static List<String> completeArguments(IdempotencyRecord completed) {

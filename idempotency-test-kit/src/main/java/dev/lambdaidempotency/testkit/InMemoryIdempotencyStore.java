@@ -5,6 +5,7 @@ import dev.lambdaidempotency.spi.ClaimResult;
 import dev.lambdaidempotency.spi.IdempotencyRecord;
 import dev.lambdaidempotency.spi.IdempotencyStore;
 import dev.lambdaidempotency.spi.RecordStatus;
+import dev.lambdaidempotency.spi.RenewResult;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -58,6 +59,29 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
         return current.expiresAt().getEpochSecond() < now.getEpochSecond()
                 || current.status() == RecordStatus.IN_PROGRESS
                         && current.inProgressExpiresAt().toEpochMilli() < now.toEpochMilli();
+    }
+
+    @Override
+    public RenewResult renew(IdempotencyRecord claim, Instant now) {
+        AtomicReference<RenewResult> result = new AtomicReference<>();
+        records.compute(claim.id(), (id, current) -> {
+            if (current == null || current.expiresAt().getEpochSecond() < now.getEpochSecond()) {
+                result.set(new RenewResult.Absent());
+                return current;
+            }
+            if (current.status() != RecordStatus.IN_PROGRESS || !current.ownerToken().equals(claim.ownerToken())) {
+                result.set(new RenewResult.Refused(current));
+                return current;
+            }
+            if (current.inProgressExpiresAt().toEpochMilli() >= claim.inProgressExpiresAt().toEpochMilli()) {
+                result.set(new RenewResult.Renewed(current.inProgressExpiresAt()));
+                return current; // never shortened
+            }
+            result.set(new RenewResult.Renewed(claim.inProgressExpiresAt()));
+            return new IdempotencyRecord(id, RecordStatus.IN_PROGRESS, claim.expiresAt(),
+                    claim.inProgressExpiresAt(), current.payloadHash(), current.ownerToken(), null);
+        });
+        return result.get();
     }
 
     @Override

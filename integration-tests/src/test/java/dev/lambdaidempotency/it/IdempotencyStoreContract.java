@@ -11,6 +11,7 @@ import dev.lambdaidempotency.spi.ClaimResult;
 import dev.lambdaidempotency.spi.IdempotencyRecord;
 import dev.lambdaidempotency.spi.IdempotencyStore;
 import dev.lambdaidempotency.spi.RecordStatus;
+import dev.lambdaidempotency.spi.RenewResult;
 import dev.lambdaidempotency.spi.ResultPointer;
 import dev.lambdaidempotency.spi.StoredResult;
 import java.time.Duration;
@@ -342,6 +343,117 @@ abstract class IdempotencyStoreContract {
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    // ---------------------------------------------------------------- renew: the fenced extension of one's claim
+
+    /** {@code claim} with a new lease and record expiry, as a renewal asks for them. */
+    static IdempotencyRecord renewalOf(IdempotencyRecord claim, Instant expiresAt, Instant leaseExpiresAt) {
+        return claim(claim.id(), claim.ownerToken(), expiresAt, leaseExpiresAt);
+    }
+
+    @Test
+    void renewalExtendsTheOwnersLiveClaimAndItsRecord() {
+        IdempotencyRecord a = claimAt(ID, owner(), T0);
+        claimed(a, T0);
+        Instant lease = T0.plus(Duration.ofMinutes(20)).plusMillis(1);
+        IdempotencyRecord renewal = renewalOf(a, T0.plus(Duration.ofHours(2)), lease);
+        Instant now = T0.plusSeconds(60);
+        assertEquals(new RenewResult.Renewed(lease), store.renew(renewal, now));
+        Instant afterOldLease = T0.plus(Duration.ofMinutes(16));
+        assertEquals(atStoragePrecision(renewal), refused(claimAt(ID, owner(), afterOldLease), afterOldLease),
+                "the claim holds until the new lease, and the record until its new expiry");
+        Instant afterNewLease = lease.plusMillis(1);
+        assertEquals(atStoragePrecision(renewal), claimed(claimAt(ID, owner(), afterNewLease), afterNewLease));
+    }
+
+    @Test
+    void aLapsedClaimOfOnesOwnThatNobodyTookOverIsRenewed() {
+        IdempotencyRecord a = claim(ID, owner(), T0.plus(Duration.ofHours(1)), T0.plusSeconds(1));
+        claimed(a, T0);
+        Instant now = T0.plusSeconds(5);
+        Instant lease = now.plus(Duration.ofMinutes(2));
+        assertEquals(new RenewResult.Renewed(lease), store.renew(renewalOf(a, a.expiresAt(), lease), now));
+        refused(claimAt(ID, owner(), now.plusSeconds(60)), now.plusSeconds(60));
+    }
+
+    @Test
+    void aLeaseIsNeverShortened() {
+        IdempotencyRecord a = claimAt(ID, owner(), T0);
+        claimed(a, T0);
+        assertEquals(new RenewResult.Renewed(atStoragePrecision(a).inProgressExpiresAt()),
+                store.renew(renewalOf(a, T0.plus(Duration.ofHours(1)), T0.plusSeconds(30)), T0));
+        assertEquals(atStoragePrecision(a), current(ID, T0.plus(Duration.ofMinutes(14))), "nothing was written");
+    }
+
+    @Test
+    void anotherOwnersClaimRefusesTheRenewalAndIsReturnedUnchanged() {
+        IdempotencyRecord a = claimAt(ID, owner(), T0);
+        claimed(a, T0);
+        IdempotencyRecord stranger = claimAt(ID, owner(), T0);
+        RenewResult result = store.renew(renewalOf(stranger, T0.plus(Duration.ofHours(3)),
+                T0.plus(Duration.ofHours(2))), T0);
+        assertEquals(atStoragePrecision(a), atStoragePrecision(assertInstanceOf(RenewResult.Refused.class, result)
+                .existing()));
+        assertEquals(atStoragePrecision(a), current(ID, T0));
+    }
+
+    @Test
+    void aStaleOwnerCannotRenewAfterATakeover() {
+        IdempotencyRecord a = claim(ID, owner(), T0.plus(Duration.ofHours(1)), T0.plusSeconds(1));
+        claimed(a, T0);
+        Instant later = T0.plusSeconds(2);
+        IdempotencyRecord b = claimAt(ID, owner(), later);
+        claimed(b, later);
+        RenewResult result = store.renew(renewalOf(a, T0.plus(Duration.ofHours(2)), later.plusSeconds(600)), later);
+        assertEquals(atStoragePrecision(b), atStoragePrecision(assertInstanceOf(RenewResult.Refused.class, result)
+                .existing()));
+    }
+
+    @Test
+    void aCompletedRecordRefusesTheRenewalEvenOfItsOwner() {
+        IdempotencyRecord a = claimAt(ID, owner(), T0);
+        claimed(a, T0);
+        IdempotencyRecord completed = a.complete(new StoredResult.Inline("\"done\""));
+        store.complete(completed);
+        RenewResult result = store.renew(renewalOf(a, T0.plus(Duration.ofHours(2)), T0.plus(Duration.ofHours(1))),
+                T0.plusSeconds(1));
+        assertEquals(atStoragePrecision(completed), atStoragePrecision(
+                assertInstanceOf(RenewResult.Refused.class, result).existing()));
+        assertEquals(atStoragePrecision(completed), current(ID, T0.plusSeconds(2)));
+    }
+
+    @Test
+    void renewingWhatIsAbsentIsAbsentAndCreatesNothing() {
+        IdempotencyRecord neverIssued = claimAt(ID, owner(), T0);
+        assertEquals(new RenewResult.Absent(), store.renew(neverIssued, T0));
+        assertFree(ID, T0);
+    }
+
+    @Test
+    void aReleasedClaimCannotBeRenewed() {
+        IdempotencyRecord a = claimAt(ID, owner(), T0);
+        claimed(a, T0);
+        store.release(ID, a.ownerToken());
+        assertEquals(new RenewResult.Absent(), store.renew(a, T0.plusSeconds(1)));
+        assertFree(ID, T0.plusSeconds(1));
+    }
+
+    @Test
+    void anExpiredClaimOfOnesOwnIsAbsentAtSecondPrecision() {
+        IdempotencyRecord a = claim(ID, owner(), Instant.parse("2030-01-01T00:00:10.900Z"),
+                T0.plus(Duration.ofHours(2)));
+        claimed(a, T0);
+        IdempotencyRecord renewal = renewalOf(a, T0.plus(Duration.ofHours(3)), T0.plus(Duration.ofHours(3)));
+        Instant lastMoment = Instant.parse("2030-01-01T00:00:10.999Z");
+        assertInstanceOf(RenewResult.Renewed.class, store.renew(renewal, lastMoment));
+        IdempotencyRecord b = claim(ID + "b", owner(), Instant.parse("2030-01-01T00:00:10.900Z"),
+                T0.plus(Duration.ofHours(2)));
+        claimed(b, T0);
+        Instant nextSecond = Instant.parse("2030-01-01T00:00:11Z");
+        assertEquals(new RenewResult.Absent(), store.renew(renewalOf(b, T0.plus(Duration.ofHours(3)),
+                T0.plus(Duration.ofHours(3))), nextSecond));
+        assertFree(ID + "b", nextSecond);
     }
 
     @Test

@@ -74,6 +74,20 @@ class RedisStoreContractIntegrationTest extends IdempotencyStoreContract {
     }
 
     @Test
+    void aRenewalMovesTheKeysExpiryWithTheRecordsAndAnEarlierLeaseMovesNothing() {
+        IdempotencyRecord claim = claim(ID, owner(), Instant.parse("2030-01-01T00:15:00.900Z"),
+                T0.plus(Duration.ofMinutes(15)));
+        store.claim(claim, T0);
+        store.renew(claim(ID, claim.ownerToken(), Instant.parse("2030-01-01T02:00:00.500Z"),
+                T0.plus(Duration.ofHours(1))), T0.plusSeconds(1));
+        assertEquals(Instant.parse("2030-01-01T02:00:01Z").toEpochMilli(), client.pexpireTime(store.key(ID)));
+
+        store.renew(claim(ID, claim.ownerToken(), Instant.parse("2030-01-01T05:00:00Z"), T0.plusSeconds(60)),
+                T0.plusSeconds(2));
+        assertEquals(Instant.parse("2030-01-01T02:00:01Z").toEpochMilli(), client.pexpireTime(store.key(ID)));
+    }
+
+    @Test
     void aServerThatForgotTheScriptsIsSentThemAgain() {
         String owner = owner();
         IdempotencyRecord claim = claimAt(ID, owner, T0);

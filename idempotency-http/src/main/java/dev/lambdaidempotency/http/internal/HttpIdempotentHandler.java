@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lambdaidempotency.Admission;
 import dev.lambdaidempotency.Execution;
 import dev.lambdaidempotency.IdempotencyException;
+import dev.lambdaidempotency.IdempotencyClaimLostException;
 import dev.lambdaidempotency.IdempotencyInProgressException;
 import dev.lambdaidempotency.IdempotencyKeyException;
 import dev.lambdaidempotency.IdempotencyPayloadMismatchException;
@@ -147,6 +148,14 @@ public final class HttpIdempotentHandler<I, O> implements RequestHandler<I, O> {
                     + policy.keyHeader().name() + " was already processed, but its response cannot be returned; "
                     + "do not resend it under a new key, which would process it again");
         } catch (IdempotencyException e) {
+            if (claimToken != null && e instanceof IdempotencyClaimLostException) {
+                // no live claim under this token: a marker a client forged, or a hand-over whose claim was released
+                // or expired. Refused, not retried (a retry cannot bring the claim back)
+                log(context, "a request marked as handed over holds no claim on its key", e);
+                return problem(Problem.INVALID_REQUEST, "Invalid request", 400, "the " + AsyncMode.CLAIM_HEADER
+                        + " header is set by this API's asynchronous hand-over, never by clients, and this one holds "
+                        + "no claim on the " + policy.keyHeader().name() + "; send the request without it");
+            }
             log(context, "idempotency layer failed (" + e.getClass().getSimpleName() + ")", e);
             if (claimToken != null && e.isRetryable()) {
                 throw e; // a handed-over run that did not run: fail the invocation, so that Lambda retries it
