@@ -363,6 +363,41 @@ class CallerScopeIntegrationTest {
         assertEquals(2, items().size());
     }
 
+    // -------------------------------------------------------------------------------------- asynchronous mode
+
+    /**
+     * The worker reads the caller again from the handed-over request (the self-invoke payload, read back as the
+     * runtime reads it), so it runs under the same scoped key the 202 claimed.
+     */
+    @Test
+    void theAsynchronousModeScopesTheClaimAndTheHandedOverWork() throws Exception {
+        List<AsyncHandOver> handOvers = new java.util.ArrayList<>();
+        IdempotentHttp http = IdempotentHttp.builder(idempotency).scopedBy(Caller.subject())
+                .async(AsyncMode.builder((handOver, context) -> handOvers.add(handOver)).build()).build();
+        var rest = restHandler(http);
+        var v2 = httpApiHandler(http);
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper()
+                .disable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+        assertEquals(202, call(rest, cognito(ALICE, "1", BODY)).getStatusCode());
+        assertEquals(202, call(rest, cognito(BOB, "1", BODY)).getStatusCode(), "bob's key is his own");
+        // another key: both shapes share the operation, so alice's "1" on the HTTP API is her REST request's key
+        assertEquals(202, call(v2, jwt(ALICE, "2")).getStatusCode());
+        assertEquals(3, handOvers.size());
+        call(rest, json.readValue(handOvers.get(0).invocationPayload(), APIGatewayProxyRequestEvent.class));
+        call(rest, json.readValue(handOvers.get(1).invocationPayload(), APIGatewayProxyRequestEvent.class));
+        call(v2, json.readValue(handOvers.get(2).invocationPayload(), APIGatewayV2HTTPEvent.class));
+
+        assertEquals(3, runs.get());
+        APIGatewayProxyResponseEvent alice = call(rest, cognito(ALICE, "1", BODY));
+        APIGatewayProxyResponseEvent bob = call(rest, cognito(BOB, "1", BODY));
+        assertEquals("true", alice.getHeaders().get(IdempotentHttp.REPLAYED_HEADER));
+        assertEquals("true", bob.getHeaders().get(IdempotentHttp.REPLAYED_HEADER));
+        assertNotEquals(alice.getBody(), bob.getBody());
+        assertEquals("true", call(v2, jwt(ALICE, "2")).getHeaders().get(IdempotentHttp.REPLAYED_HEADER));
+        assertEquals(3, runs.get());
+    }
+
     // --------------------------------------------------------------------------------- configuration mistakes
 
     @Test
