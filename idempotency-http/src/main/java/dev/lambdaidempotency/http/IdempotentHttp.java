@@ -59,6 +59,10 @@ import java.util.regex.Pattern;
  *       handler threw 500 (or what {@link Builder#onException} maps it to). No stack trace reaches a body.</li>
  * </ul>
  *
+ * <p>Keys are shared by every client of the route unless {@link Builder#scopedBy(Caller)} gives each authenticated
+ * caller its own key space (the IETF draft's "unique per client"); a request whose caller cannot be determined is
+ * then refused with a 500 {@link Problem#CALLER_UNKNOWN} and nothing runs.
+ *
  * <p>Sensitive fields of a JSON response body (a card number in a payment response) can be kept out of the store
  * with {@link Builder#dropBodyFields(String...)} and {@link Builder#maskBodyFields(String, String...)}: the first
  * request gets the live response, every replay the redacted one (in the {@link Builder#async asynchronous mode}

@@ -247,10 +247,26 @@ class CallerScopeIntegrationTest {
             throw new IllegalStateException("no tenant for " + ALICE);
         })).build());
 
-        APIGatewayProxyResponseEvent response = call(handler, cognito(ALICE, "1", BODY));
+        List<String> log = new java.util.ArrayList<>();
+        APIGatewayProxyResponseEvent response = handler.handleRequest(cognito(ALICE, "1", BODY),
+                TestLambdaContext.fixed(30_000).withLogger(new com.amazonaws.services.lambda.runtime.LambdaLogger() {
+                    @Override
+                    public void log(String message) {
+                        log.add(message);
+                    }
+
+                    @Override
+                    public void log(byte[] message) {
+                        log.add(new String(message, java.nio.charset.StandardCharsets.UTF_8));
+                    }
+                }));
 
         assertProblem(500, Problem.CALLER_UNKNOWN, response.getStatusCode(), response.getHeaders(), response.getBody());
         assertFalse(response.getBody().contains(ALICE));
+        assertEquals(1, log.size(), log.toString());
+        assertTrue(log.get(0).contains("scopedBy(Caller[custom])") && log.get(0).contains("IllegalStateException"),
+                log.get(0));
+        assertFalse(log.get(0).contains(ALICE), "the identity is never logged: " + log.get(0));
         assertEquals(0, runs.get());
     }
 
