@@ -12,6 +12,7 @@ import dev.lambdaidempotency.Idempotency;
 import dev.lambdaidempotency.IdempotentOperation;
 import dev.lambdaidempotency.Redaction;
 import dev.lambdaidempotency.http.internal.BodyAsText;
+import dev.lambdaidempotency.http.internal.CallerScope;
 import dev.lambdaidempotency.http.internal.EventShape;
 import dev.lambdaidempotency.http.internal.Fingerprint;
 import dev.lambdaidempotency.http.internal.HttpIdempotentHandler;
@@ -58,6 +59,10 @@ import java.util.regex.Pattern;
  *       handler threw 500 (or what {@link Builder#onException} maps it to). No stack trace reaches a body.</li>
  * </ul>
  *
+ * <p>Keys are shared by every client of the route unless {@link Builder#scopedBy(Caller)} gives each authenticated
+ * caller its own key space (the IETF draft's "unique per client"); a request whose caller cannot be determined is
+ * then refused with a 500 {@link Problem#CALLER_UNKNOWN} and nothing runs.
+ *
  * <p>Sensitive fields of a JSON response body (a card number in a payment response) can be kept out of the store
  * with {@link Builder#dropBodyFields(String...)} and {@link Builder#maskBodyFields(String, String...)}: the first
  * request gets the live response, every replay the redacted one (in the {@link Builder#async asynchronous mode}
@@ -80,8 +85,10 @@ public final class IdempotentHttp {
 
     private final IdempotentOperation<StoredResponse> operation;
     private final HttpPolicy policy;
+    private final Caller caller;
 
     private IdempotentHttp(Builder builder) {
+        this.caller = builder.caller;
         this.operation = builder.idempotency.operation(builder.operationName, StoredResponse.class,
                 builder.redaction());
         List<Mapping<?>> mappings = List.copyOf(builder.mappings);
@@ -106,10 +113,13 @@ public final class IdempotentHttp {
      *
      * @param handler the handler to protect
      * @return the idempotent handler (thread-safe)
+     * @throws IllegalStateException when the adapter is {@link Builder#scopedBy scoped by} a {@link Caller} that
+     *                               is not available on these events
      */
     public RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent> restApi(
             RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent> handler) {
-        return new HttpIdempotentHandler<>(EventShape.REST_API, operation, policy, handler);
+        return new HttpIdempotentHandler<>(EventShape.REST_API, operation, policy, handler,
+                scope(caller == null ? null : caller.restApiReader(), "REST API"));
     }
 
     /**
@@ -117,10 +127,13 @@ public final class IdempotentHttp {
      *
      * @param handler the handler to protect
      * @return the idempotent handler (thread-safe)
+     * @throws IllegalStateException when the adapter is {@link Builder#scopedBy scoped by} a {@link Caller} that
+     *                               is not available on these events
      */
     public RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> httpApi(
             RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> handler) {
-        return new HttpIdempotentHandler<>(EventShape.HTTP_API, operation, policy, handler);
+        return new HttpIdempotentHandler<>(EventShape.HTTP_API, operation, policy, handler,
+                scope(caller == null ? null : caller.httpApiReader(), "HTTP API or Function URL"));
     }
 
     /**
@@ -129,16 +142,30 @@ public final class IdempotentHttp {
      *
      * @param handler the handler to protect
      * @return the idempotent handler (thread-safe)
+     * @throws IllegalStateException when the adapter is {@link Builder#scopedBy scoped by} a {@link Caller} that
+     *                               is not available on these events
      */
     public RequestHandler<ApplicationLoadBalancerRequestEvent, ApplicationLoadBalancerResponseEvent> alb(
             RequestHandler<ApplicationLoadBalancerRequestEvent, ApplicationLoadBalancerResponseEvent> handler) {
-        return new HttpIdempotentHandler<>(EventShape.ALB, operation, policy, handler);
+        return new HttpIdempotentHandler<>(EventShape.ALB, operation, policy, handler,
+                scope(caller == null ? null : caller.albReader(), "ALB"));
     }
 
     @Override
     public String toString() {
         return "IdempotentHttp[" + operation + ", key header " + policy.keyHeader().name()
-                + (policy.async() == null ? "" : ", async") + "]";
+                + (caller == null ? "" : ", scoped by " + caller) + (policy.async() == null ? "" : ", async") + "]";
+    }
+
+    private <I> CallerScope<I> scope(java.util.function.Function<I, String> reader, String events) {
+        if (caller == null) {
+            return null;
+        }
+        if (reader == null) {
+            throw new IllegalStateException(caller + " is not available on " + events + " events: scope this "
+                    + "adapter by a Caller that reads them");
+        }
+        return new CallerScope<>(reader, caller.toString());
     }
 
     private static Problem map(List<Mapping<?>> mappings, Exception exception) {
@@ -175,6 +202,7 @@ public final class IdempotentHttp {
         private final List<String> bodyPaths = new ArrayList<>();
         private final List<UnaryOperator<Redaction<StoredResponse>>> bodyEdits = new ArrayList<>();
         private AsyncMode async;
+        private Caller caller;
 
         private Builder(Idempotency idempotency) {
             this.idempotency = idempotency;
@@ -368,6 +396,34 @@ public final class IdempotentHttp {
          */
         public Builder async(AsyncMode mode) {
             this.async = Objects.requireNonNull(mode, "mode");
+            return this;
+        }
+
+        /**
+         * Gives each caller its own key space, as the IETF draft has it (a key is unique per client): the same key
+         * from two callers is two requests, each executed once and each replayed only to its own caller, so a
+         * client that reuses another's key (a counter, a UUID a buggy client repeats) never gets another
+         * caller's response nor a 422. The caller is the identity an authorizer established
+         * ({@link Caller#subject()}, {@link Caller#iam()}, ...), never a header a client chooses.
+         *
+         * <pre>{@code
+         * IdempotentHttp.builder(idempotency).scopedBy(Caller.subject()).build().httpApi(handler);
+         * }</pre>
+         *
+         * <p>Fails closed: a request whose caller cannot be determined is refused with a 500
+         * {@link Problem#CALLER_UNKNOWN} and nothing runs (a route that reached the function without the identity
+         * the configuration assumes is the API's fault, not the client's). Only a SHA-256 hash of the caller enters
+         * the key the core hashes into the record id; the caller is never stored or logged. The hash and a colon
+         * (65 bytes) count toward the core's {@code maxKeyBytes}. Off by default, and without it record ids are
+         * what they always were; turning it on (or changing the caller) gives every key a new record id, so a
+         * repeat of a request recorded before runs again (a one-time deploy caveat, bounded by the record TTL).
+         * Safe methods ({@code GET}, {@code HEAD}, {@code OPTIONS}) without a key run as before, unscoped.
+         *
+         * @param caller where the caller is read
+         * @return this builder
+         */
+        public Builder scopedBy(Caller caller) {
+            this.caller = Objects.requireNonNull(caller, "caller");
             return this;
         }
 

@@ -40,6 +40,12 @@ public record Problem(String type, String title, int status, String detail) {
     /** 503: the idempotency store failed or throttled; retry with the same key after {@code Retry-After}. */
     public static final String TEMPORARILY_UNAVAILABLE = TYPE_PREFIX + "temporarily-unavailable";
     /**
+     * {@code 500}: the adapter gives each caller its own key space ({@link IdempotentHttp.Builder#scopedBy(Caller)})
+     * and the request carries no caller where the {@link Caller} reads it: a route that is not behind the authorizer
+     * the configuration assumes. Nothing was processed.
+     */
+    public static final String CALLER_UNKNOWN = TYPE_PREFIX + "caller-unknown";
+    /**
      * {@code 500}: the request with this key was processed, but its recorded response cannot be read back; resending
      * it under a new key would process it again.
      */

@@ -33,6 +33,7 @@ public final class HttpIdempotentHandler<I, O> implements RequestHandler<I, O> {
     private final IdempotentOperation<StoredResponse> operation;
     private final HttpPolicy policy;
     private final RequestHandler<I, O> handler;
+    private final CallerScope<I> callerScope;
 
     /**
      * @param shape     the event classes
@@ -42,10 +43,23 @@ public final class HttpIdempotentHandler<I, O> implements RequestHandler<I, O> {
      */
     public HttpIdempotentHandler(EventShape<I, O> shape, IdempotentOperation<StoredResponse> operation,
             HttpPolicy policy, RequestHandler<I, O> handler) {
+        this(shape, operation, policy, handler, null);
+    }
+
+    /**
+     * @param shape       the event classes
+     * @param operation   records the responses
+     * @param policy      the settings
+     * @param handler     the user's handler
+     * @param callerScope gives each caller its own key space, or {@code null} for one key space for all
+     */
+    public HttpIdempotentHandler(EventShape<I, O> shape, IdempotentOperation<StoredResponse> operation,
+            HttpPolicy policy, RequestHandler<I, O> handler, CallerScope<I> callerScope) {
         this.shape = shape;
         this.operation = operation;
         this.policy = policy;
         this.handler = Objects.requireNonNull(handler, "handler");
+        this.callerScope = callerScope;
     }
 
     @Override
@@ -96,6 +110,15 @@ public final class HttpIdempotentHandler<I, O> implements RequestHandler<I, O> {
                             + " different values; send exactly one");
         }
         String key = ((KeyHeader.Found) selection).key();
+        if (callerScope != null) {
+            key = scoped(event, key, context);
+            if (key == null) {
+                return problem(Problem.CALLER_UNKNOWN, "Caller unknown", 500, "this API gives each caller its own "
+                        + policy.keyHeader().name() + " space, and the caller of this request could not be "
+                        + "determined; nothing was processed. This is a configuration problem of the API, not of "
+                        + "the request");
+            }
+        }
         Object fingerprint;
         try {
             fingerprint = policy.fingerprint().of(request);
@@ -241,6 +264,22 @@ public final class HttpIdempotentHandler<I, O> implements RequestHandler<I, O> {
         return stored;
     }
 
+    /** The key in the caller's key space, or {@code null} (logged, without any identity) when it is unknown. */
+    private String scoped(I event, String key, Context context) {
+        try {
+            String scoped = callerScope.scopedKey(event, key);
+            if (scoped == null) {
+                logLine(context, "refused (500 caller-unknown): scopedBy(" + callerScope.description() + ") is set "
+                        + "but the request carries no caller there; is the route behind its authorizer?");
+            }
+            return scoped;
+        } catch (CallerScope.UnknownCaller e) {
+            logLine(context, "refused (500 caller-unknown): scopedBy(" + callerScope.description() + "): "
+                    + e.getMessage());
+            return null;
+        }
+    }
+
     private StoredResponse mapped(Exception exception, Context context) {
         Problem problem = null;
         try {
@@ -269,6 +308,14 @@ public final class HttpIdempotentHandler<I, O> implements RequestHandler<I, O> {
             case "GET", "HEAD", "OPTIONS" -> true;
             default -> false;
         };
+    }
+
+    private static void logLine(Context context, String line) {
+        if (context != null && context.getLogger() != null) {
+            context.getLogger().log(line);
+        } else {
+            System.err.println(line);
+        }
     }
 
     /** Logs with the stack trace: a 500 in production must be debuggable from the log alone. */
