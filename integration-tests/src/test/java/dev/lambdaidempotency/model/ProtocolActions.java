@@ -35,7 +35,8 @@ final class ProtocolActions {
                 .withAction(4, new OnRunning("finish", ProtocolRun::finish))
                 .withAction(1, new OnRunning("throw in", ProtocolRun::throwIn))
                 .withAction(1, new OnRunning("crash", ProtocolRun::crash))
-                .withAction(4, new Advance())
+                .withAction(3, new Advance())
+                .withAction(3, new AdvanceToBoundary())
                 .withAction(1, new Sweep())
                 .withAction(2, new ArmFault())
                 .withMaxTransformations(maxSteps);
@@ -84,6 +85,20 @@ final class ProtocolActions {
         public Arbitrary<Transformer<ProtocolRun>> transformer() {
             return Arbitraries.of(CLOCK_STEPS).map(step -> Transformer.mutate(
                     "advance " + ProtocolRun.minutes(step), run -> run.advance(step)));
+        }
+    }
+
+    /**
+     * The clock moves exactly to one side of a boundary of a key's record: its lease end or the millisecond after,
+     * its completion + TTL, the last millisecond of its expiry second or the first of the next. Chosen without
+     * looking at the state (see {@link OnRunning}); does nothing when the record has no such boundary ahead.
+     */
+    private static final class AdvanceToBoundary implements Action.Independent<ProtocolRun> {
+        @Override
+        public Arbitrary<Transformer<ProtocolRun>> transformer() {
+            return Combinators.combine(Arbitraries.of(ProtocolRun.KEYS), Arbitraries.of(ProtocolRun.Boundary.class))
+                    .as((key, boundary) -> Transformer.mutate("advance to " + boundary + " of " + key,
+                            run -> run.advanceTo(key, boundary)));
         }
     }
 

@@ -22,6 +22,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -48,15 +49,18 @@ import java.util.concurrent.TimeUnit;
  * X at time T with result R or "unavailable"), maintained from the store calls the {@link FaultyStore} saw applied.
  * Checked after every step:
  * <ul>
- *   <li>an operation starts only when the model says the key is free: no record, a completed record past its TTL
- *       measured from completion, or an in-progress claim past its lease (Lambda: the invocation's deadline;
- *       without a context: Lambda's 15-minute maximum; a worker: its configured lease);</li>
+ *   <li>an operation starts exactly when the model says the key is free (only then, and always then unless the
+ *       store failed the claim): no record, a completed record whose expiry second (completion + TTL) is before
+ *       now's, or an in-progress claim whose lease ended before now, to the millisecond (Lambda: the invocation's
+ *       deadline; without a context: Lambda's 15-minute maximum; a worker: its configured lease). So a completed
+ *       record replays until its TTL and then the key runs exactly once more, and a lapsed claim is taken over;
+ *       the clock also moves to the exact instants on either side of these boundaries;</li>
  *   <li>a replay returns exactly the model's completed result; "in progress" only while the model's claim is live;
  *       "result unavailable" only for a record completed without a result;</li>
  *   <li>a finished invocation gets its own result back, recorded unless the store failed the completion; it loses
  *       its claim only when another invocation holds the key;</li>
  *   <li>the store holds exactly the model's record (status, owner), a claim lasts exactly its lease, an
- *       in-progress record expires no later than its lease plus the TTL, and a completed record no earlier than
+ *       in-progress record expires no later than its lease plus the TTL, and a completed record in the second of
  *       its completion plus the TTL;</li>
  *   <li>the TTL sweeper deletes only what the model says has expired; no completion or release changes a record
  *       another owner holds.</li>
@@ -84,6 +88,36 @@ final class ProtocolRun implements AutoCloseable {
         WORKER
     }
 
+    /**
+     * An instant the clock can be moved to exactly, relative to a key's record in the model: the stores compare a
+     * claim's lease at millisecond precision (lapsed once it is before now) and a record's expiry at second precision
+     * (expired once its second is before now's), so each boundary has a last instant on one side and a first on the
+     * other.
+     */
+    enum Boundary {
+        /** The in-progress claim's lease end: the claim still holds. */
+        LEASE_END("the lease end"),
+        /** One millisecond after the lease end: the claim has lapsed and may be taken over. */
+        LEASE_LAPSED("1 ms after the lease end"),
+        /** Exactly the completion plus the TTL: still replayed (its expiry second is now's). */
+        TTL_END("completion + TTL"),
+        /** The last millisecond of the completed record's expiry second: still replayed. */
+        LAST_REPLAY("the last ms of the expiry second"),
+        /** The first instant of the next second: the record has expired and the key runs again. */
+        RUNS_AGAIN("the second after the expiry second");
+
+        private final String description;
+
+        Boundary(String description) {
+            this.description = description;
+        }
+
+        @Override
+        public String toString() {
+            return description;
+        }
+    }
+
     private enum Instruction {
         FINISH, THROW, KILL
     }
@@ -104,8 +138,8 @@ final class ProtocolRun implements AutoCloseable {
         public String toString() {
             return status == RecordStatus.IN_PROGRESS ? "in progress by " + owner + " until " + owner.leaseEnd
                     : "completed by " + owner + " at " + completedAt + " with "
-                            + (result == null ? "no result (unavailable)" : result) + ", replays until "
-                            + completedAt.plus(TTL);
+                            + (result == null ? "no result (unavailable)" : result) + ", replays before "
+                            + replayEnd(this);
         }
     }
 
@@ -211,6 +245,12 @@ final class ProtocolRun implements AutoCloseable {
             invocation.state = State.DONE;
             history.add(step + " -> " + describe(returned));
             checkRefusal(invocation, before, returned, log);
+            if (before != null && freeInModel(before) && log.stream().noneMatch(e -> e instanceof Injected i
+                    && i.by() == invocation)) {
+                fail(invocation + " did not run on " + key + " although its record had "
+                        + (before.status() == RecordStatus.COMPLETED ? "expired" : "lapsed") + " by now ("
+                        + clock.instant() + "): " + before);
+            }
         }
         apply(log);
         checkStore();
@@ -275,6 +315,31 @@ final class ProtocolRun implements AutoCloseable {
             }
         }
         checkStore();
+    }
+
+    /** Moves the clock exactly to {@code boundary} of {@code key}'s record; nothing when that is not ahead. */
+    void advanceTo(String key, Boundary boundary) {
+        ModelRecord record = model.get(key);
+        Instant target = record == null ? null : boundary(record, boundary);
+        if (target == null || !target.isAfter(clock.instant())) {
+            history.add("advance the clock to " + boundary + " of " + key + " -> nothing to do ("
+                    + (record == null ? "no record" : record) + ")");
+            return;
+        }
+        coverage.add("clock at " + boundary);
+        history.add("advance the clock to " + boundary + " of " + key + " (" + record + ")");
+        advance(Duration.between(clock.instant(), target));
+    }
+
+    private static Instant boundary(ModelRecord record, Boundary boundary) {
+        boolean inProgress = record.status() == RecordStatus.IN_PROGRESS;
+        return switch (boundary) {
+            case LEASE_END -> inProgress ? record.owner().leaseEnd : null;
+            case LEASE_LAPSED -> inProgress ? record.owner().leaseEnd.plusMillis(1) : null;
+            case TTL_END -> inProgress ? null : record.completedAt().plus(TTL);
+            case LAST_REPLAY -> inProgress ? null : replayEnd(record).minusMillis(1);
+            case RUNS_AGAIN -> inProgress ? null : replayEnd(record);
+        };
     }
 
     void sweep() {
@@ -492,9 +557,10 @@ final class ProtocolRun implements AutoCloseable {
                 }
             } else {
                 Instant due = expected.completedAt().plus(TTL);
-                if (actual.expiresAt().getEpochSecond() < due.getEpochSecond()) {
+                if (actual.expiresAt().getEpochSecond() != due.getEpochSecond()) {
                     fail("the result of " + expected.owner() + ", recorded at " + expected.completedAt()
-                            + ", expires at " + actual.expiresAt() + ": before its TTL from completion (" + due + ")");
+                            + ", expires at " + actual.expiresAt() + ": not in the second of its TTL from completion ("
+                            + due + ")");
                 }
                 StoredResult want = expected.result() == null ? null
                         : new StoredResult.Inline("\"" + expected.result() + "\"");
@@ -519,8 +585,16 @@ final class ProtocolRun implements AutoCloseable {
                 || record.status() == RecordStatus.IN_PROGRESS && clock.instant().isAfter(record.owner().leaseEnd);
     }
 
+    /**
+     * A completed record is replayed before this instant and has expired from it on: the stores keep its expiry in
+     * epoch seconds (the second of completion + TTL) and free it once that second is before now's.
+     */
+    private static Instant replayEnd(ModelRecord record) {
+        return record.completedAt().plus(TTL).truncatedTo(ChronoUnit.SECONDS).plusSeconds(1);
+    }
+
     private static boolean expiredInModel(ModelRecord record, Instant now) {
-        return record.status() == RecordStatus.COMPLETED ? now.isAfter(record.completedAt().plus(TTL))
+        return record.status() == RecordStatus.COMPLETED ? !now.isBefore(replayEnd(record))
                 : now.isAfter(record.owner().leaseEnd);
     }
 
@@ -551,6 +625,9 @@ final class ProtocolRun implements AutoCloseable {
     }
 
     static String minutes(Duration duration) {
+        if (duration.toMillis() % 1000 != 0) {
+            return duration.toMillis() + "ms";
+        }
         long seconds = duration.toSeconds();
         return seconds % 60 == 0 ? seconds / 60 + "m" : seconds + "s";
     }
