@@ -32,6 +32,7 @@ final class ProtocolActions {
     static ActionChainArbitrary<ProtocolRun> chains(Supplier<ProtocolRun> newRun, int maxSteps) {
         return ActionChain.startWith(newRun)
                 .withAction(5, new Start())
+                .withAction(2, new Resume())
                 .withAction(4, new OnRunning("finish", ProtocolRun::finish))
                 .withAction(1, new OnRunning("throw in", ProtocolRun::throwIn))
                 .withAction(1, new OnRunning("crash", ProtocolRun::crash))
@@ -46,11 +47,28 @@ final class ProtocolActions {
     private static final class Start implements Action.Independent<ProtocolRun> {
         @Override
         public Arbitrary<Transformer<ProtocolRun>> transformer() {
-            return Combinators.combine(Arbitraries.of(Kind.class), Arbitraries.of(ProtocolRun.KEYS),
+            return Combinators.combine(Arbitraries.of(Kind.LAMBDA, Kind.LAMBDA_NO_CONTEXT, Kind.WORKER, Kind.ADMIT),
+                    Arbitraries.of(ProtocolRun.KEYS),
                     Arbitraries.of(TIMEOUTS)).as((kind, key, timeout) -> Transformer.mutate(
                             "start " + kind + " on " + key
-                                    + (kind == Kind.WORKER ? "" : " (timeout " + ProtocolRun.minutes(timeout) + ")"),
+                                    + (kind == Kind.WORKER || kind == Kind.ADMIT ? ""
+                                            : " (timeout " + ProtocolRun.minutes(timeout) + ")"),
                             run -> run.start(kind, key, timeout)));
+        }
+    }
+
+    /**
+     * A worker resumes the latest (or the 2nd latest) admission on a key: named by key and age, like
+     * {@link OnRunning}, so a delivery may come twice, late, after a crash, or for a claim that is gone.
+     */
+    private static final class Resume implements Action.Independent<ProtocolRun> {
+        @Override
+        public Arbitrary<Transformer<ProtocolRun>> transformer() {
+            return Combinators.combine(Arbitraries.of(ProtocolRun.KEYS), Arbitraries.frequency(
+                    net.jqwik.api.Tuple.of(3, 0), net.jqwik.api.Tuple.of(1, 1)), Arbitraries.of(TIMEOUTS))
+                    .as((key, rank, timeout) -> Transformer.mutate("resume the " + (rank == 0 ? "latest" : "2nd latest")
+                            + " admission on " + key + " (timeout " + ProtocolRun.minutes(timeout) + ")",
+                            run -> run.resume(key, rank, timeout)));
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.lambdaidempotency.model;
 
+import dev.lambdaidempotency.Admission;
 import dev.lambdaidempotency.Idempotency;
 import dev.lambdaidempotency.IdempotencyClaimLostException;
 import dev.lambdaidempotency.IdempotencyConfig;
@@ -70,6 +71,7 @@ final class ProtocolRun implements AutoCloseable {
     static final Duration TTL = Duration.ofMinutes(10);
     static final Duration LAMBDA_MAXIMUM = Duration.ofMinutes(15);
     static final Duration WORKER_LEASE = Duration.ofMinutes(2);
+    static final Duration ADMISSION_LEASE = Duration.ofMinutes(3);
     static final List<String> KEYS = List.of("k1", "k2");
     private static final long WAIT_SECONDS = 30;
     private static final ExecutorService THREADS = Executors.newCachedThreadPool(task -> {
@@ -85,7 +87,18 @@ final class ProtocolRun implements AutoCloseable {
         /** Inside Lambda, calling {@code call(key, action)} without a Context; killed at the function timeout. */
         LAMBDA_NO_CONTEXT,
         /** Outside Lambda, with an explicit 2-minute lease; never killed, so it may finish after its lease. */
-        WORKER
+        WORKER,
+        /**
+         * A request admitted for deferred execution ({@code admit} with a 3-minute lease): it claims the key and
+         * returns; a {@link #RESUME} of its claim token runs the operation later.
+         */
+        ADMIT,
+        /**
+         * A worker resuming an admission ({@code resume} with its claim token and a Lambda Context): renews the claim
+         * to its deadline, then runs; killed at its deadline. Deliveries are at least once: several may resume one
+         * admission.
+         */
+        RESUME
     }
 
     /**
@@ -149,7 +162,11 @@ final class ProtocolRun implements AutoCloseable {
         final Kind kind;
         final String key;
         final Instant deadline;
-        final Instant leaseEnd;
+        /** The resumed admission (its claim token is this invocation's), for a {@link Kind#RESUME}. */
+        final Invocation admission;
+        volatile Instant leaseEnd;
+        /** For an {@link Kind#ADMIT}: a resume of it returned from its operation (finished, or threw). */
+        boolean settled;
         final String value;
         final RuntimeException userError;
         final BlockingQueue<Object> events = new LinkedBlockingQueue<>();
@@ -158,16 +175,19 @@ final class ProtocolRun implements AutoCloseable {
         volatile String ownerToken;
         State state = State.RUNNING;
 
-        Invocation(int number, Kind kind, String key, Instant now, Duration timeout) {
+        Invocation(int number, Kind kind, String key, Instant now, Duration timeout, Invocation admission) {
             this.number = number;
             this.kind = kind;
             this.key = key;
-            this.deadline = kind == Kind.WORKER ? null : now.plus(timeout);
+            this.admission = admission;
+            this.deadline = kind == Kind.WORKER || kind == Kind.ADMIT ? null : now.plus(timeout);
             this.leaseEnd = switch (kind) {
-                case LAMBDA -> deadline;
+                case LAMBDA, RESUME -> deadline;
                 case LAMBDA_NO_CONTEXT -> now.plus(LAMBDA_MAXIMUM);
                 case WORKER -> now.plus(WORKER_LEASE);
+                case ADMIT -> now.plus(ADMISSION_LEASE);
             };
+            this.ownerToken = admission == null ? null : admission.ownerToken;
             this.value = "result-of-#" + number;
             this.userError = new IllegalStateException("operation of #" + number + " failed");
         }
@@ -223,15 +243,27 @@ final class ProtocolRun implements AutoCloseable {
     // ---------------------------------------------------------------- steps
 
     void start(Kind kind, String key, Duration timeout) {
-        Invocation invocation = new Invocation(invocations.size() + 1, kind, key, clock.instant(), timeout);
+        Invocation invocation = new Invocation(invocations.size() + 1, kind, key, clock.instant(), timeout, null);
         invocations.add(invocation);
         ModelRecord before = model.get(key);
         THREADS.execute(() -> run(invocation, timeout));
         Object first = next(invocation);
         List<Object> log = store.drain();
         String step = "start " + invocation + " " + kind + " on " + key
-                + (kind == Kind.WORKER ? "" : " (function timeout " + minutes(timeout) + ")");
-        if (first instanceof Entered) {
+                + (kind == Kind.WORKER || kind == Kind.ADMIT ? "" : " (function timeout " + minutes(timeout) + ")");
+        if (first instanceof Returned admitted && admitted.value() instanceof Admission.Claimed<?> claimed) {
+            invocation.state = State.DONE;
+            history.add(step + " -> admitted, claim " + claimed.claimToken() + " until " + claimed.leaseExpiresAt());
+            coverage.add(before == null ? "admitted" : "admitted after the key was freed");
+            if (!freeInModel(before)) {
+                fail(invocation + " was admitted (claimed " + key + ") while the model holds: " + before);
+            }
+            if (!claimed.claimToken().equals(invocation.ownerToken)
+                    || !claimed.leaseExpiresAt().equals(invocation.leaseEnd)) {
+                fail(invocation + "'s admission " + claimed + " is not the claim it wrote (owner "
+                        + invocation.ownerToken + " until " + invocation.leaseEnd + ")");
+            }
+        } else if (first instanceof Entered) {
             history.add(step + " -> runs the operation");
             if (before != null) {
                 coverage.add(before.status() == RecordStatus.IN_PROGRESS ? "takeover of a lapsed claim"
@@ -241,7 +273,7 @@ final class ProtocolRun implements AutoCloseable {
                 fail(invocation + " ran the operation on " + key + " while the model holds: " + before);
             }
         } else {
-            Returned returned = (Returned) first;
+            Returned returned = recorded((Returned) first);
             invocation.state = State.DONE;
             history.add(step + " -> " + describe(returned));
             checkRefusal(invocation, before, returned, log);
@@ -256,9 +288,90 @@ final class ProtocolRun implements AutoCloseable {
         checkStore();
     }
 
+    /**
+     * A worker resumes the {@code rank}-th latest admission on {@code key} (whatever became of it: resumed before,
+     * lapsed, taken over, completed). Nothing when there is no such admission.
+     */
+    void resume(String key, int rank, Duration timeout) {
+        List<Invocation> admissions = invocations.stream().filter(i -> i.kind == Kind.ADMIT && i.key.equals(key)
+                && i.ownerToken != null && i.state == State.DONE).toList();
+        if (admissions.size() <= rank) {
+            history.add("resume admission " + rank + " on " + key + " -> no such admission");
+            return;
+        }
+        Invocation admission = admissions.get(admissions.size() - 1 - rank);
+        Invocation invocation = new Invocation(invocations.size() + 1, Kind.RESUME, key, clock.instant(), timeout,
+                admission);
+        List<Invocation> earlier = invocations.stream().filter(i -> i.admission == admission).toList();
+        invocations.add(invocation);
+        ModelRecord before = model.get(key);
+        Optional<IdempotencyRecord> stored = backend.read(ids.get(key));
+        THREADS.execute(() -> run(invocation, timeout));
+        Object first = next(invocation);
+        List<Object> log = store.drain();
+        String step = "resume " + invocation + " of " + admission + "'s admission on " + key + " (function timeout "
+                + minutes(timeout) + ")";
+        boolean holds = before != null && before.status() == RecordStatus.IN_PROGRESS
+                && admission.ownerToken.equals(before.owner().ownerToken);
+        boolean live = stored.isPresent()
+                && stored.get().expiresAt().getEpochSecond() >= clock.instant().getEpochSecond();
+        if (first instanceof Entered) {
+            history.add(step + " -> runs the operation");
+            coverage.add(earlier.isEmpty() ? "resumed" : "resumed again after a crashed delivery");
+            if (!holds || !live) {
+                fail(invocation + " ran " + admission + "'s admission on " + key + ", whose claim the model says is "
+                        + "gone: " + (before == null ? "no record" : before));
+            }
+            Optional<Invocation> running = earlier.stream().filter(i -> i.state == State.RUNNING).findFirst();
+            if (running.isPresent() || admission.settled) {
+                fail(invocation + " ran " + admission + "'s admission a second time: "
+                        + running.map(i -> i + " still runs it").orElse("an earlier delivery returned from it"));
+            }
+        } else {
+            Returned returned = recorded((Returned) first);
+            invocation.state = State.DONE;
+            history.add(step + " -> " + describe(returned) + faults(log));
+            checkResumeRefusal(invocation, before, returned, log, !earlier.isEmpty());
+            boolean faulted = log.stream().anyMatch(e -> e instanceof Injected i && i.by() == invocation);
+            if (holds && earlier.isEmpty() && live && !faulted) {
+                fail(invocation + ", the first delivery of " + admission + "'s admission, ran nothing although the "
+                        + "claim is still its own: " + before);
+            }
+        }
+        apply(log);
+        checkStore();
+    }
+
+    private void checkResumeRefusal(Invocation invocation, ModelRecord before, Returned returned, List<Object> log,
+            boolean duplicate) {
+        Throwable error = returned.error();
+        coverage.add("resume refused: " + (error == null ? "replay" : error.getClass().getSimpleName()));
+        if (error instanceof IdempotencyClaimLostException) {
+            if (before != null && !expiredInModel(before, clock.instant())) {
+                fail(invocation + " found its claim gone (claim lost) but the model holds: " + before);
+            }
+        } else if (error instanceof IdempotencyInProgressException) {
+            boolean another = before != null && before.status() == RecordStatus.IN_PROGRESS
+                    && !before.owner().ownerToken.equals(invocation.ownerToken);
+            if (!duplicate && !another) {
+                fail(invocation + " was refused as in progress, but it is the first delivery and the model holds: "
+                        + (before == null ? "no record" : before));
+            }
+        } else {
+            checkRefusal(invocation, before, returned, log);
+        }
+    }
+
+    /** An admission that replays a recorded result: its result, as a replay of a start. */
+    private static Returned recorded(Returned returned) {
+        return returned.value() instanceof Admission.Recorded<?> recorded
+                ? new Returned(recorded.execution().result(), null) : returned;
+    }
+
     void finish(Invocation invocation) {
         ModelRecord before = model.get(invocation.key);
         Returned returned = instruct(invocation, Instruction.FINISH);
+        settle(invocation);
         List<Object> log = store.drain();
         history.add("finish " + invocation + " -> " + describe(returned) + faults(log));
         if (before == null && returned.error() == null) {
@@ -290,6 +403,7 @@ final class ProtocolRun implements AutoCloseable {
 
     void throwIn(Invocation invocation) {
         Returned returned = instruct(invocation, Instruction.THROW);
+        settle(invocation);
         List<Object> log = store.drain();
         history.add("throw in " + invocation + " -> " + describe(returned) + faults(log));
         if (returned.error() != invocation.userError) {
@@ -297,6 +411,12 @@ final class ProtocolRun implements AutoCloseable {
         }
         apply(log);
         checkStore();
+    }
+
+    private static void settle(Invocation invocation) {
+        if (invocation.admission != null) {
+            invocation.admission.settled = true;
+        }
     }
 
     void crash(Invocation invocation) {
@@ -401,8 +521,12 @@ final class ProtocolRun implements AutoCloseable {
                         action);
                 case LAMBDA_NO_CONTEXT -> lambda.call(invocation.key, action);
                 case WORKER -> worker.call(invocation.key, action);
+                case RESUME -> lambda.resume(invocation.key, null, invocation.ownerToken,
+                        TestLambdaContext.remaining(clock, timeout), action).result();
+                case ADMIT -> null;
             };
-            invocation.events.add(new Returned(value, null));
+            invocation.events.add(new Returned(invocation.kind == Kind.ADMIT
+                    ? lambda.admit(invocation.key, null, ADMISSION_LEASE) : value, null));
         } catch (Throwable t) {
             invocation.events.add(new Returned(null, t));
         } finally {
@@ -480,7 +604,7 @@ final class ProtocolRun implements AutoCloseable {
             }
         } else if (error instanceof IdempotencyStoreException) {
             if (log.stream().noneMatch(e -> e instanceof Injected i && i.by() == invocation
-                    && i.call() == Call.CLAIM)) {
+                    && (i.call() == Call.CLAIM || i.call() == Call.RENEW))) {
                 fail(invocation + " got a store error although its claim met no fault: " + error);
             }
         } else {
@@ -515,6 +639,22 @@ final class ProtocolRun implements AutoCloseable {
                     if (applied.deleted()) {
                         model.remove(by.key);
                     }
+                }
+                case RENEW -> {
+                    ModelRecord current = model.get(by.key);
+                    if (current == null || current.status() != RecordStatus.IN_PROGRESS
+                            || !current.owner().ownerToken.equals(by.ownerToken)) {
+                        fail(by + " renewed a claim the model says is not its own: "
+                                + (current == null ? "no record" : current));
+                    }
+                    Instant kept = current.owner().leaseEnd;
+                    Instant want = kept.isAfter(by.deadline) ? kept : by.deadline;
+                    if (!applied.written().inProgressExpiresAt().equals(want)) {
+                        fail(by + "'s renewal holds until " + applied.written().inProgressExpiresAt() + "; it must "
+                                + "hold until " + want + " (its deadline, or the later lease it renewed)");
+                    }
+                    by.leaseEnd = want;
+                    model.put(by.key, new ModelRecord(RecordStatus.IN_PROGRESS, by, null, null));
                 }
             }
         }
@@ -577,6 +717,8 @@ final class ProtocolRun implements AutoCloseable {
             case LAMBDA -> "the invocation's deadline";
             case LAMBDA_NO_CONTEXT -> "no Context: Lambda's 15-minute maximum";
             case WORKER -> "the worker's configured lease";
+            case ADMIT -> "the admission's lease";
+            case RESUME -> "the resuming worker's deadline, or the later lease it renewed";
         };
     }
 
