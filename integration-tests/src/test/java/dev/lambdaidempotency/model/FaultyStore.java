@@ -5,6 +5,7 @@ import dev.lambdaidempotency.IdempotencyStoreException;
 import dev.lambdaidempotency.spi.ClaimResult;
 import dev.lambdaidempotency.spi.IdempotencyRecord;
 import dev.lambdaidempotency.spi.IdempotencyStore;
+import dev.lambdaidempotency.spi.RenewResult;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
 import java.util.ArrayList;
@@ -20,7 +21,7 @@ import java.util.Optional;
 final class FaultyStore implements IdempotencyStore {
     /** Which store call. */
     enum Call {
-        CLAIM, COMPLETE, RELEASE
+        CLAIM, COMPLETE, RELEASE, RENEW
     }
 
     /** What goes wrong with it. */
@@ -33,7 +34,10 @@ final class FaultyStore implements IdempotencyStore {
         THROTTLED
     }
 
-    /** A call the store applied: a claim or completion it wrote, or a release (deleted: whether a record went). */
+    /**
+     * A call the store applied: a claim, completion or renewal it wrote (a renewal: the claim with the lease the
+     * store now holds), or a release (deleted: whether a record went).
+     */
     record Applied(ProtocolRun.Invocation by, Call call, IdempotencyRecord written, boolean deleted) {
     }
 
@@ -116,9 +120,20 @@ final class FaultyStore implements IdempotencyStore {
         return new IdempotencyStoreException("injected " + fault + " on " + call + " of " + id, id, true, cause);
     }
 
+    /**
+     * The records of deferred execution's hand-overs (one per claim token, beside the key's record) are not the
+     * model's: their calls pass straight through, never faulted nor logged.
+     */
+    private static boolean handOver(String id) {
+        return id.contains("#@@handover");
+    }
+
     @Override
     public ClaimResult claim(IdempotencyRecord claim, java.time.Instant now) {
         ProtocolRun.Invocation by = caller();
+        if (handOver(claim.id())) {
+            return delegate.claim(claim, now);
+        }
         by.ownerToken = claim.ownerToken();
         Fault fault = take(by, Call.CLAIM);
         if (fault != null && fault != Fault.LOST_AFTER_APPLY) {
@@ -137,6 +152,10 @@ final class FaultyStore implements IdempotencyStore {
     @Override
     public void complete(IdempotencyRecord completed) {
         ProtocolRun.Invocation by = caller();
+        if (handOver(completed.id())) {
+            delegate.complete(completed);
+            return;
+        }
         Fault fault = take(by, Call.COMPLETE);
         if (fault != null && fault != Fault.LOST_AFTER_APPLY) {
             throw failure(fault, Call.COMPLETE, completed.id());
@@ -160,6 +179,10 @@ final class FaultyStore implements IdempotencyStore {
     @Override
     public void release(String id, String ownerToken) {
         ProtocolRun.Invocation by = caller();
+        if (handOver(id)) {
+            delegate.release(id, ownerToken);
+            return;
+        }
         Fault fault = take(by, Call.RELEASE);
         if (fault != null && fault != Fault.LOST_AFTER_APPLY) {
             throw failure(fault, Call.RELEASE, id);
@@ -178,6 +201,30 @@ final class FaultyStore implements IdempotencyStore {
         if (fault != null) {
             throw failure(fault, Call.RELEASE, id);
         }
+    }
+
+    @Override
+    public RenewResult renew(IdempotencyRecord claim, java.time.Instant now) {
+        ProtocolRun.Invocation by = caller();
+        Fault fault = take(by, Call.RENEW);
+        if (fault != null && fault != Fault.LOST_AFTER_APPLY) {
+            throw failure(fault, Call.RENEW, claim.id());
+        }
+        Optional<IdempotencyRecord> before = backend.read(claim.id());
+        RenewResult result = delegate.renew(claim, now);
+        if (result instanceof RenewResult.Renewed renewed) {
+            if (before.isEmpty() || !before.get().ownerToken().equals(claim.ownerToken())) {
+                violation("the renewal of " + by + " renewed a claim it does not hold: " + before.orElse(null));
+            }
+            logged(new Applied(by, Call.RENEW, new IdempotencyRecord(claim.id(), claim.status(), claim.expiresAt(),
+                    renewed.leaseExpiresAt(), claim.payloadHash(), claim.ownerToken(), null), false));
+        } else {
+            checkUntouched(before, claim.id(), "a refused renewal");
+        }
+        if (fault != null) {
+            throw failure(fault, Call.RENEW, claim.id());
+        }
+        return result;
     }
 
     private void checkUntouched(Optional<IdempotencyRecord> before, String id, String what) {

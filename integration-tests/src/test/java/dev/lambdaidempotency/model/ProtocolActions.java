@@ -32,10 +32,12 @@ final class ProtocolActions {
     static ActionChainArbitrary<ProtocolRun> chains(Supplier<ProtocolRun> newRun, int maxSteps) {
         return ActionChain.startWith(newRun)
                 .withAction(5, new Start())
+                .withAction(2, new Resume())
                 .withAction(4, new OnRunning("finish", ProtocolRun::finish))
                 .withAction(1, new OnRunning("throw in", ProtocolRun::throwIn))
                 .withAction(1, new OnRunning("crash", ProtocolRun::crash))
-                .withAction(4, new Advance())
+                .withAction(3, new Advance())
+                .withAction(3, new AdvanceToBoundary())
                 .withAction(1, new Sweep())
                 .withAction(2, new ArmFault())
                 .withMaxTransformations(maxSteps);
@@ -45,11 +47,28 @@ final class ProtocolActions {
     private static final class Start implements Action.Independent<ProtocolRun> {
         @Override
         public Arbitrary<Transformer<ProtocolRun>> transformer() {
-            return Combinators.combine(Arbitraries.of(Kind.class), Arbitraries.of(ProtocolRun.KEYS),
+            return Combinators.combine(Arbitraries.of(Kind.LAMBDA, Kind.LAMBDA_NO_CONTEXT, Kind.WORKER, Kind.ADMIT),
+                    Arbitraries.of(ProtocolRun.KEYS),
                     Arbitraries.of(TIMEOUTS)).as((kind, key, timeout) -> Transformer.mutate(
                             "start " + kind + " on " + key
-                                    + (kind == Kind.WORKER ? "" : " (timeout " + ProtocolRun.minutes(timeout) + ")"),
+                                    + (kind == Kind.WORKER || kind == Kind.ADMIT ? ""
+                                            : " (timeout " + ProtocolRun.minutes(timeout) + ")"),
                             run -> run.start(kind, key, timeout)));
+        }
+    }
+
+    /**
+     * A worker resumes the latest (or the 2nd latest) admission on a key: named by key and age, like
+     * {@link OnRunning}, so a delivery may come twice, late, after a crash, or for a claim that is gone.
+     */
+    private static final class Resume implements Action.Independent<ProtocolRun> {
+        @Override
+        public Arbitrary<Transformer<ProtocolRun>> transformer() {
+            return Combinators.combine(Arbitraries.of(ProtocolRun.KEYS), Arbitraries.frequency(
+                    net.jqwik.api.Tuple.of(3, 0), net.jqwik.api.Tuple.of(1, 1)), Arbitraries.of(TIMEOUTS))
+                    .as((key, rank, timeout) -> Transformer.mutate("resume the " + (rank == 0 ? "latest" : "2nd latest")
+                            + " admission on " + key + " (timeout " + ProtocolRun.minutes(timeout) + ")",
+                            run -> run.resume(key, rank, timeout)));
         }
     }
 
@@ -84,6 +103,20 @@ final class ProtocolActions {
         public Arbitrary<Transformer<ProtocolRun>> transformer() {
             return Arbitraries.of(CLOCK_STEPS).map(step -> Transformer.mutate(
                     "advance " + ProtocolRun.minutes(step), run -> run.advance(step)));
+        }
+    }
+
+    /**
+     * The clock moves exactly to one side of a boundary of a key's record: its lease end or the millisecond after,
+     * its completion + TTL, the last millisecond of its expiry second or the first of the next. Chosen without
+     * looking at the state (see {@link OnRunning}); does nothing when the record has no such boundary ahead.
+     */
+    private static final class AdvanceToBoundary implements Action.Independent<ProtocolRun> {
+        @Override
+        public Arbitrary<Transformer<ProtocolRun>> transformer() {
+            return Combinators.combine(Arbitraries.of(ProtocolRun.KEYS), Arbitraries.of(ProtocolRun.Boundary.class))
+                    .as((key, boundary) -> Transformer.mutate("advance to " + boundary + " of " + key,
+                            run -> run.advanceTo(key, boundary)));
         }
     }
 

@@ -10,8 +10,9 @@ import net.jqwik.api.statistics.Statistics;
 
 /**
  * The claim/record protocol against its reference model ({@link ProtocolRun}) on the test kit's in-memory store:
- * thousands of random sequences of starts, finishes, failures, crashes, clock moves, TTL sweeps and store faults
- * by several invocations on two keys, with the local cache off and on. One fixed seed (the same sequences on every
+ * thousands of random sequences of starts, admissions and their resumes, finishes, failures, crashes, clock moves
+ * (by steps, and to the exact lease and expiry-second boundaries), TTL sweeps and store faults by several
+ * invocations on two keys, with the local cache off and on. One fixed seed (the same sequences on every
  * build) plus random seeds (new sequences every build; a failure prints its seed).
  */
 class ProtocolModelTest {

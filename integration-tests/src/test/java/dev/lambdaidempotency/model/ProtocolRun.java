@@ -1,5 +1,6 @@
 package dev.lambdaidempotency.model;
 
+import dev.lambdaidempotency.Admission;
 import dev.lambdaidempotency.Idempotency;
 import dev.lambdaidempotency.IdempotencyClaimLostException;
 import dev.lambdaidempotency.IdempotencyConfig;
@@ -22,6 +23,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -48,15 +50,18 @@ import java.util.concurrent.TimeUnit;
  * X at time T with result R or "unavailable"), maintained from the store calls the {@link FaultyStore} saw applied.
  * Checked after every step:
  * <ul>
- *   <li>an operation starts only when the model says the key is free: no record, a completed record past its TTL
- *       measured from completion, or an in-progress claim past its lease (Lambda: the invocation's deadline;
- *       without a context: Lambda's 15-minute maximum; a worker: its configured lease);</li>
+ *   <li>an operation starts exactly when the model says the key is free (only then, and always then unless the
+ *       store failed the claim): no record, a completed record whose expiry second (completion + TTL) is before
+ *       now's, or an in-progress claim whose lease ended before now, to the millisecond (Lambda: the invocation's
+ *       deadline; without a context: Lambda's 15-minute maximum; a worker: its configured lease). So a completed
+ *       record replays until its TTL and then the key runs exactly once more, and a lapsed claim is taken over;
+ *       the clock also moves to the exact instants on either side of these boundaries;</li>
  *   <li>a replay returns exactly the model's completed result; "in progress" only while the model's claim is live;
  *       "result unavailable" only for a record completed without a result;</li>
  *   <li>a finished invocation gets its own result back, recorded unless the store failed the completion; it loses
  *       its claim only when another invocation holds the key;</li>
  *   <li>the store holds exactly the model's record (status, owner), a claim lasts exactly its lease, an
- *       in-progress record expires no later than its lease plus the TTL, and a completed record no earlier than
+ *       in-progress record expires no later than its lease plus the TTL, and a completed record in the second of
  *       its completion plus the TTL;</li>
  *   <li>the TTL sweeper deletes only what the model says has expired; no completion or release changes a record
  *       another owner holds.</li>
@@ -66,6 +71,7 @@ final class ProtocolRun implements AutoCloseable {
     static final Duration TTL = Duration.ofMinutes(10);
     static final Duration LAMBDA_MAXIMUM = Duration.ofMinutes(15);
     static final Duration WORKER_LEASE = Duration.ofMinutes(2);
+    static final Duration ADMISSION_LEASE = Duration.ofMinutes(3);
     static final List<String> KEYS = List.of("k1", "k2");
     private static final long WAIT_SECONDS = 30;
     private static final ExecutorService THREADS = Executors.newCachedThreadPool(task -> {
@@ -81,7 +87,48 @@ final class ProtocolRun implements AutoCloseable {
         /** Inside Lambda, calling {@code call(key, action)} without a Context; killed at the function timeout. */
         LAMBDA_NO_CONTEXT,
         /** Outside Lambda, with an explicit 2-minute lease; never killed, so it may finish after its lease. */
-        WORKER
+        WORKER,
+        /**
+         * A request admitted for deferred execution ({@code admit} with a 3-minute lease): it claims the key and
+         * returns; a {@link #RESUME} of its claim token runs the operation later.
+         */
+        ADMIT,
+        /**
+         * A worker resuming an admission ({@code resume} with its claim token and a Lambda Context): renews the claim
+         * to its deadline, then runs; killed at its deadline. Deliveries are at least once: several may resume one
+         * admission.
+         */
+        RESUME
+    }
+
+    /**
+     * An instant the clock can be moved to exactly, relative to a key's record in the model: the stores compare a
+     * claim's lease at millisecond precision (lapsed once it is before now) and a record's expiry at second precision
+     * (expired once its second is before now's), so each boundary has a last instant on one side and a first on the
+     * other.
+     */
+    enum Boundary {
+        /** The in-progress claim's lease end: the claim still holds. */
+        LEASE_END("the lease end"),
+        /** One millisecond after the lease end: the claim has lapsed and may be taken over. */
+        LEASE_LAPSED("1 ms after the lease end"),
+        /** Exactly the completion plus the TTL: still replayed (its expiry second is now's). */
+        TTL_END("completion + TTL"),
+        /** The last millisecond of the completed record's expiry second: still replayed. */
+        LAST_REPLAY("the last ms of the expiry second"),
+        /** The first instant of the next second: the record has expired and the key runs again. */
+        RUNS_AGAIN("the second after the expiry second");
+
+        private final String description;
+
+        Boundary(String description) {
+            this.description = description;
+        }
+
+        @Override
+        public String toString() {
+            return description;
+        }
     }
 
     private enum Instruction {
@@ -104,8 +151,8 @@ final class ProtocolRun implements AutoCloseable {
         public String toString() {
             return status == RecordStatus.IN_PROGRESS ? "in progress by " + owner + " until " + owner.leaseEnd
                     : "completed by " + owner + " at " + completedAt + " with "
-                            + (result == null ? "no result (unavailable)" : result) + ", replays until "
-                            + completedAt.plus(TTL);
+                            + (result == null ? "no result (unavailable)" : result) + ", replays before "
+                            + replayEnd(this);
         }
     }
 
@@ -115,7 +162,11 @@ final class ProtocolRun implements AutoCloseable {
         final Kind kind;
         final String key;
         final Instant deadline;
-        final Instant leaseEnd;
+        /** The resumed admission (its claim token is this invocation's), for a {@link Kind#RESUME}. */
+        final Invocation admission;
+        volatile Instant leaseEnd;
+        /** For an {@link Kind#ADMIT}: a resume of it returned from its operation (finished, or threw). */
+        boolean settled;
         final String value;
         final RuntimeException userError;
         final BlockingQueue<Object> events = new LinkedBlockingQueue<>();
@@ -124,16 +175,19 @@ final class ProtocolRun implements AutoCloseable {
         volatile String ownerToken;
         State state = State.RUNNING;
 
-        Invocation(int number, Kind kind, String key, Instant now, Duration timeout) {
+        Invocation(int number, Kind kind, String key, Instant now, Duration timeout, Invocation admission) {
             this.number = number;
             this.kind = kind;
             this.key = key;
-            this.deadline = kind == Kind.WORKER ? null : now.plus(timeout);
+            this.admission = admission;
+            this.deadline = kind == Kind.WORKER || kind == Kind.ADMIT ? null : now.plus(timeout);
             this.leaseEnd = switch (kind) {
-                case LAMBDA -> deadline;
+                case LAMBDA, RESUME -> deadline;
                 case LAMBDA_NO_CONTEXT -> now.plus(LAMBDA_MAXIMUM);
                 case WORKER -> now.plus(WORKER_LEASE);
+                case ADMIT -> now.plus(ADMISSION_LEASE);
             };
+            this.ownerToken = admission == null ? null : admission.ownerToken;
             this.value = "result-of-#" + number;
             this.userError = new IllegalStateException("operation of #" + number + " failed");
         }
@@ -189,15 +243,27 @@ final class ProtocolRun implements AutoCloseable {
     // ---------------------------------------------------------------- steps
 
     void start(Kind kind, String key, Duration timeout) {
-        Invocation invocation = new Invocation(invocations.size() + 1, kind, key, clock.instant(), timeout);
+        Invocation invocation = new Invocation(invocations.size() + 1, kind, key, clock.instant(), timeout, null);
         invocations.add(invocation);
         ModelRecord before = model.get(key);
         THREADS.execute(() -> run(invocation, timeout));
         Object first = next(invocation);
         List<Object> log = store.drain();
         String step = "start " + invocation + " " + kind + " on " + key
-                + (kind == Kind.WORKER ? "" : " (function timeout " + minutes(timeout) + ")");
-        if (first instanceof Entered) {
+                + (kind == Kind.WORKER || kind == Kind.ADMIT ? "" : " (function timeout " + minutes(timeout) + ")");
+        if (first instanceof Returned admitted && admitted.value() instanceof Admission.Claimed<?> claimed) {
+            invocation.state = State.DONE;
+            history.add(step + " -> admitted, claim " + claimed.claimToken() + " until " + claimed.leaseExpiresAt());
+            coverage.add(before == null ? "admitted" : "admitted after the key was freed");
+            if (!freeInModel(before)) {
+                fail(invocation + " was admitted (claimed " + key + ") while the model holds: " + before);
+            }
+            if (!claimed.claimToken().equals(invocation.ownerToken)
+                    || !claimed.leaseExpiresAt().equals(invocation.leaseEnd)) {
+                fail(invocation + "'s admission " + claimed + " is not the claim it wrote (owner "
+                        + invocation.ownerToken + " until " + invocation.leaseEnd + ")");
+            }
+        } else if (first instanceof Entered) {
             history.add(step + " -> runs the operation");
             if (before != null) {
                 coverage.add(before.status() == RecordStatus.IN_PROGRESS ? "takeover of a lapsed claim"
@@ -207,18 +273,105 @@ final class ProtocolRun implements AutoCloseable {
                 fail(invocation + " ran the operation on " + key + " while the model holds: " + before);
             }
         } else {
-            Returned returned = (Returned) first;
+            Returned returned = recorded((Returned) first);
             invocation.state = State.DONE;
             history.add(step + " -> " + describe(returned));
             checkRefusal(invocation, before, returned, log);
+            if (before != null && freeInModel(before) && log.stream().noneMatch(e -> e instanceof Injected i
+                    && i.by() == invocation)) {
+                fail(invocation + " did not run on " + key + " although its record had "
+                        + (before.status() == RecordStatus.COMPLETED ? "expired" : "lapsed") + " by now ("
+                        + clock.instant() + "): " + before);
+            }
         }
         apply(log);
         checkStore();
     }
 
+    /**
+     * A worker resumes the {@code rank}-th latest admission on {@code key} (whatever became of it: resumed before,
+     * lapsed, taken over, completed). Nothing when there is no such admission.
+     */
+    void resume(String key, int rank, Duration timeout) {
+        List<Invocation> admissions = invocations.stream().filter(i -> i.kind == Kind.ADMIT && i.key.equals(key)
+                && i.ownerToken != null && i.state == State.DONE).toList();
+        if (admissions.size() <= rank) {
+            history.add("resume admission " + rank + " on " + key + " -> no such admission");
+            return;
+        }
+        Invocation admission = admissions.get(admissions.size() - 1 - rank);
+        Invocation invocation = new Invocation(invocations.size() + 1, Kind.RESUME, key, clock.instant(), timeout,
+                admission);
+        List<Invocation> earlier = invocations.stream().filter(i -> i.admission == admission).toList();
+        invocations.add(invocation);
+        ModelRecord before = model.get(key);
+        Optional<IdempotencyRecord> stored = backend.read(ids.get(key));
+        THREADS.execute(() -> run(invocation, timeout));
+        Object first = next(invocation);
+        List<Object> log = store.drain();
+        String step = "resume " + invocation + " of " + admission + "'s admission on " + key + " (function timeout "
+                + minutes(timeout) + ")";
+        boolean holds = before != null && before.status() == RecordStatus.IN_PROGRESS
+                && admission.ownerToken.equals(before.owner().ownerToken);
+        boolean live = stored.isPresent()
+                && stored.get().expiresAt().getEpochSecond() >= clock.instant().getEpochSecond();
+        if (first instanceof Entered) {
+            history.add(step + " -> runs the operation");
+            coverage.add(earlier.isEmpty() ? "resumed" : "resumed again after a crashed delivery");
+            if (!holds || !live) {
+                fail(invocation + " ran " + admission + "'s admission on " + key + ", whose claim the model says is "
+                        + "gone: " + (before == null ? "no record" : before));
+            }
+            Optional<Invocation> running = earlier.stream().filter(i -> i.state == State.RUNNING).findFirst();
+            if (running.isPresent() || admission.settled) {
+                fail(invocation + " ran " + admission + "'s admission a second time: "
+                        + running.map(i -> i + " still runs it").orElse("an earlier delivery returned from it"));
+            }
+        } else {
+            Returned returned = recorded((Returned) first);
+            invocation.state = State.DONE;
+            history.add(step + " -> " + describe(returned) + faults(log));
+            checkResumeRefusal(invocation, before, returned, log, !earlier.isEmpty());
+            boolean faulted = log.stream().anyMatch(e -> e instanceof Injected i && i.by() == invocation);
+            if (holds && earlier.isEmpty() && live && !faulted) {
+                fail(invocation + ", the first delivery of " + admission + "'s admission, ran nothing although the "
+                        + "claim is still its own: " + before);
+            }
+        }
+        apply(log);
+        checkStore();
+    }
+
+    private void checkResumeRefusal(Invocation invocation, ModelRecord before, Returned returned, List<Object> log,
+            boolean duplicate) {
+        Throwable error = returned.error();
+        coverage.add("resume refused: " + (error == null ? "replay" : error.getClass().getSimpleName()));
+        if (error instanceof IdempotencyClaimLostException) {
+            if (before != null && !expiredInModel(before, clock.instant())) {
+                fail(invocation + " found its claim gone (claim lost) but the model holds: " + before);
+            }
+        } else if (error instanceof IdempotencyInProgressException) {
+            boolean another = before != null && before.status() == RecordStatus.IN_PROGRESS
+                    && !before.owner().ownerToken.equals(invocation.ownerToken);
+            if (!duplicate && !another) {
+                fail(invocation + " was refused as in progress, but it is the first delivery and the model holds: "
+                        + (before == null ? "no record" : before));
+            }
+        } else {
+            checkRefusal(invocation, before, returned, log);
+        }
+    }
+
+    /** An admission that replays a recorded result: its result, as a replay of a start. */
+    private static Returned recorded(Returned returned) {
+        return returned.value() instanceof Admission.Recorded<?> recorded
+                ? new Returned(recorded.execution().result(), null) : returned;
+    }
+
     void finish(Invocation invocation) {
         ModelRecord before = model.get(invocation.key);
         Returned returned = instruct(invocation, Instruction.FINISH);
+        settle(invocation);
         List<Object> log = store.drain();
         history.add("finish " + invocation + " -> " + describe(returned) + faults(log));
         if (before == null && returned.error() == null) {
@@ -250,6 +403,7 @@ final class ProtocolRun implements AutoCloseable {
 
     void throwIn(Invocation invocation) {
         Returned returned = instruct(invocation, Instruction.THROW);
+        settle(invocation);
         List<Object> log = store.drain();
         history.add("throw in " + invocation + " -> " + describe(returned) + faults(log));
         if (returned.error() != invocation.userError) {
@@ -257,6 +411,12 @@ final class ProtocolRun implements AutoCloseable {
         }
         apply(log);
         checkStore();
+    }
+
+    private static void settle(Invocation invocation) {
+        if (invocation.admission != null) {
+            invocation.admission.settled = true;
+        }
     }
 
     void crash(Invocation invocation) {
@@ -275,6 +435,31 @@ final class ProtocolRun implements AutoCloseable {
             }
         }
         checkStore();
+    }
+
+    /** Moves the clock exactly to {@code boundary} of {@code key}'s record; nothing when that is not ahead. */
+    void advanceTo(String key, Boundary boundary) {
+        ModelRecord record = model.get(key);
+        Instant target = record == null ? null : boundary(record, boundary);
+        if (target == null || !target.isAfter(clock.instant())) {
+            history.add("advance the clock to " + boundary + " of " + key + " -> nothing to do ("
+                    + (record == null ? "no record" : record) + ")");
+            return;
+        }
+        coverage.add("clock at " + boundary);
+        history.add("advance the clock to " + boundary + " of " + key + " (" + record + ")");
+        advance(Duration.between(clock.instant(), target));
+    }
+
+    private static Instant boundary(ModelRecord record, Boundary boundary) {
+        boolean inProgress = record.status() == RecordStatus.IN_PROGRESS;
+        return switch (boundary) {
+            case LEASE_END -> inProgress ? record.owner().leaseEnd : null;
+            case LEASE_LAPSED -> inProgress ? record.owner().leaseEnd.plusMillis(1) : null;
+            case TTL_END -> inProgress ? null : record.completedAt().plus(TTL);
+            case LAST_REPLAY -> inProgress ? null : replayEnd(record).minusMillis(1);
+            case RUNS_AGAIN -> inProgress ? null : replayEnd(record);
+        };
     }
 
     void sweep() {
@@ -336,8 +521,12 @@ final class ProtocolRun implements AutoCloseable {
                         action);
                 case LAMBDA_NO_CONTEXT -> lambda.call(invocation.key, action);
                 case WORKER -> worker.call(invocation.key, action);
+                case RESUME -> lambda.resume(invocation.key, null, invocation.ownerToken,
+                        TestLambdaContext.remaining(clock, timeout), action).result();
+                case ADMIT -> null;
             };
-            invocation.events.add(new Returned(value, null));
+            invocation.events.add(new Returned(invocation.kind == Kind.ADMIT
+                    ? lambda.admit(invocation.key, null, ADMISSION_LEASE) : value, null));
         } catch (Throwable t) {
             invocation.events.add(new Returned(null, t));
         } finally {
@@ -415,7 +604,7 @@ final class ProtocolRun implements AutoCloseable {
             }
         } else if (error instanceof IdempotencyStoreException) {
             if (log.stream().noneMatch(e -> e instanceof Injected i && i.by() == invocation
-                    && i.call() == Call.CLAIM)) {
+                    && (i.call() == Call.CLAIM || i.call() == Call.RENEW))) {
                 fail(invocation + " got a store error although its claim met no fault: " + error);
             }
         } else {
@@ -450,6 +639,22 @@ final class ProtocolRun implements AutoCloseable {
                     if (applied.deleted()) {
                         model.remove(by.key);
                     }
+                }
+                case RENEW -> {
+                    ModelRecord current = model.get(by.key);
+                    if (current == null || current.status() != RecordStatus.IN_PROGRESS
+                            || !current.owner().ownerToken.equals(by.ownerToken)) {
+                        fail(by + " renewed a claim the model says is not its own: "
+                                + (current == null ? "no record" : current));
+                    }
+                    Instant kept = current.owner().leaseEnd;
+                    Instant want = kept.isAfter(by.deadline) ? kept : by.deadline;
+                    if (!applied.written().inProgressExpiresAt().equals(want)) {
+                        fail(by + "'s renewal holds until " + applied.written().inProgressExpiresAt() + "; it must "
+                                + "hold until " + want + " (its deadline, or the later lease it renewed)");
+                    }
+                    by.leaseEnd = want;
+                    model.put(by.key, new ModelRecord(RecordStatus.IN_PROGRESS, by, null, null));
                 }
             }
         }
@@ -492,9 +697,10 @@ final class ProtocolRun implements AutoCloseable {
                 }
             } else {
                 Instant due = expected.completedAt().plus(TTL);
-                if (actual.expiresAt().getEpochSecond() < due.getEpochSecond()) {
+                if (actual.expiresAt().getEpochSecond() != due.getEpochSecond()) {
                     fail("the result of " + expected.owner() + ", recorded at " + expected.completedAt()
-                            + ", expires at " + actual.expiresAt() + ": before its TTL from completion (" + due + ")");
+                            + ", expires at " + actual.expiresAt() + ": not in the second of its TTL from completion ("
+                            + due + ")");
                 }
                 StoredResult want = expected.result() == null ? null
                         : new StoredResult.Inline("\"" + expected.result() + "\"");
@@ -511,6 +717,8 @@ final class ProtocolRun implements AutoCloseable {
             case LAMBDA -> "the invocation's deadline";
             case LAMBDA_NO_CONTEXT -> "no Context: Lambda's 15-minute maximum";
             case WORKER -> "the worker's configured lease";
+            case ADMIT -> "the admission's lease";
+            case RESUME -> "the resuming worker's deadline, or the later lease it renewed";
         };
     }
 
@@ -519,8 +727,16 @@ final class ProtocolRun implements AutoCloseable {
                 || record.status() == RecordStatus.IN_PROGRESS && clock.instant().isAfter(record.owner().leaseEnd);
     }
 
+    /**
+     * A completed record is replayed before this instant and has expired from it on: the stores keep its expiry in
+     * epoch seconds (the second of completion + TTL) and free it once that second is before now's.
+     */
+    private static Instant replayEnd(ModelRecord record) {
+        return record.completedAt().plus(TTL).truncatedTo(ChronoUnit.SECONDS).plusSeconds(1);
+    }
+
     private static boolean expiredInModel(ModelRecord record, Instant now) {
-        return record.status() == RecordStatus.COMPLETED ? now.isAfter(record.completedAt().plus(TTL))
+        return record.status() == RecordStatus.COMPLETED ? !now.isBefore(replayEnd(record))
                 : now.isAfter(record.owner().leaseEnd);
     }
 
@@ -551,6 +767,9 @@ final class ProtocolRun implements AutoCloseable {
     }
 
     static String minutes(Duration duration) {
+        if (duration.toMillis() % 1000 != 0) {
+            return duration.toMillis() + "ms";
+        }
         long seconds = duration.toSeconds();
         return seconds % 60 == 0 ? seconds / 60 + "m" : seconds + "s";
     }
