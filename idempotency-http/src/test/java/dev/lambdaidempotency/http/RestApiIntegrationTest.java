@@ -16,6 +16,7 @@ import dev.lambdaidempotency.Idempotency;
 import dev.lambdaidempotency.IdempotencyConfig;
 import dev.lambdaidempotency.dynamodb.DynamoDbIdempotencyStore;
 import dev.lambdaidempotency.s3.S3ResultStore;
+import dev.lambdaidempotency.spi.InvocationMetrics.Outcome;
 import dev.lambdaidempotency.testkit.LocalAwsExtension;
 import dev.lambdaidempotency.testkit.MutableClock;
 import dev.lambdaidempotency.testkit.TestLambdaContext;
@@ -367,6 +368,27 @@ class RestApiIntegrationTest {
         assertNull(retried.getHeaders());
         assertEquals(2, runs.get());
         assertEquals("true", call(handler, rest("k-5xx", BODY)).getHeaders().get(IdempotentHttp.REPLAYED_HEADER));
+    }
+
+    @Test
+    void aResponseNotRecordedIsCountedAsSuchAndOnlyAThrowingHandlerAsAHandlerError() {
+        List<Outcome> outcomes = new ArrayList<>();
+        var handler = IdempotentHttp.builder(Idempotency.builder().store(store).metrics(m -> outcomes.add(m.outcome()))
+                .config(IdempotencyConfig.builder(Map.of()).functionName("http-fn").clock(clock).build()).build())
+                .build().restApi((request, context) -> behaviour.handleRequest(request, context));
+        behaviour = (request, context) -> new APIGatewayProxyResponseEvent().withStatusCode(503).withBody("later");
+        assertEquals(503, call(handler, rest("k-503", BODY)).getStatusCode());
+        behaviour = (request, context) -> new APIGatewayProxyResponseEvent().withStatusCode(404).withBody("none");
+        assertEquals(404, call(handler, rest("k-404", BODY)).getStatusCode());
+        behaviour = (request, context) -> {
+            throw new IllegalStateException("crashed");
+        };
+        assertProblemResponse(500, Problem.INTERNAL_ERROR, call(handler, rest("k-crash", BODY)));
+        behaviour = (request, context) -> new APIGatewayProxyResponseEvent().withStatusCode(201);
+        assertEquals(201, call(handler, rest("k-503", BODY)).getStatusCode(), "the 503 released the key");
+
+        assertEquals(List.of(Outcome.NOT_RECORDED, Outcome.NOT_RECORDED, Outcome.HANDLER_ERROR, Outcome.NEW),
+                outcomes, "a 503 or 404 the handler answered is no handler error; its exception is");
     }
 
     @Test

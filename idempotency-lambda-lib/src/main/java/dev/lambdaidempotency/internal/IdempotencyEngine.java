@@ -10,6 +10,7 @@ import dev.lambdaidempotency.IdempotencyInProgressException;
 import dev.lambdaidempotency.IdempotencyPayloadMismatchException;
 import dev.lambdaidempotency.IdempotencyResultUnavailableException;
 import dev.lambdaidempotency.IdempotencyStoreException;
+import dev.lambdaidempotency.NotRecordedException;
 import dev.lambdaidempotency.spi.ClaimResult;
 import dev.lambdaidempotency.spi.IdempotencyMetricsSink;
 import dev.lambdaidempotency.spi.IdempotencyRecord;
@@ -417,7 +418,7 @@ public final class IdempotencyEngine {
             try {
                 return step("process", Latency.NONE, span -> action.run());
             } catch (Throwable userError) {
-                outcome = Outcome.HANDLER_ERROR;
+                outcome = userError instanceof NotRecordedException ? Outcome.NOT_RECORDED : Outcome.HANDLER_ERROR;
                 release(claim);
                 throw Sneaky.rethrow(userError);
             }
@@ -642,7 +643,11 @@ public final class IdempotencyEngine {
             try {
                 return body.run(span);
             } catch (Throwable failure) {
-                span.error(failure);
+                if (failure instanceof NotRecordedException) {
+                    span.metadata("not_recorded", true); // an answer, not a fault of the step
+                } else {
+                    span.error(failure);
+                }
                 throw Sneaky.rethrow(failure);
             } finally {
                 add(latency, System.nanoTime() - start);

@@ -37,6 +37,9 @@ import software.amazon.awssdk.thirdparty.jackson.core.JsonGenerator;
  * <tr><td>{@value #PAYLOAD_MISMATCHES}</td><td>Count</td><td>1 when a repeat's payload differed</td></tr>
  * <tr><td>{@value #CLAIM_TAKEOVERS}</td><td>Count</td><td>1 when the claim replaced a lapsed in-progress claim</td></tr>
  * <tr><td>{@value #HANDLER_ERRORS}</td><td>Count</td><td>1 when the operation threw (its claim was released)</td></tr>
+ * <tr><td>{@value #NOT_RECORDED}</td><td>Count</td><td>1 when the operation answered with an outcome that is not
+ *     recorded, e.g. the HTTP adapter's 5xx (its claim was released; outcome {@code not_recorded}); omitted
+ *     otherwise</td></tr>
  * <tr><td>{@value #IDEMPOTENCY_ERRORS}</td><td>Count</td><td>1 when the idempotency layer itself failed</td></tr>
  * <tr><td>{@value #OFFLOADED_RESULTS}</td><td>Count</td><td>1 when the result went to the result store (omitted
  *     otherwise)</td></tr>
@@ -48,13 +51,14 @@ import software.amazon.awssdk.thirdparty.jackson.core.JsonGenerator;
  *     there were none)</td></tr>
  * </table>
  * The seven outcome counters are written as 0 or 1 on every line, so {@code Sum} counts events and
- * {@code SampleCount} counts invocations. The other four are written only on the lines of invocations that did
- * what they measure (offloaded a result, called a store): CloudWatch bills a custom metric for the hours in which
- * it receives data, so a scope that never offloads pays for 8 metrics (one that offloads for 11), and
+ * {@code SampleCount} counts invocations. The other five are written only on the lines of invocations that did
+ * what they measure (answered without recording, offloaded a result, called a store): CloudWatch bills a custom
+ * metric for the hours in which it receives data, so a scope that never offloads pays for 8 metrics (one that
+ * offloads for 11, one that also answers without recording for 12), and
  * {@code OffloadedBytes}' {@code Average} is the mean size of an offloaded result (see the README's cost table).
  * The property {@code Outcome} ({@code new}, {@code replay}, {@code in_progress}, {@code mismatch},
- * {@code handler_error}, {@code error}, {@code no_key}) is searchable in CloudWatch Logs Insights but is not a
- * dimension.
+ * {@code handler_error}, {@code error}, {@code no_key}, {@code not_recorded}) is searchable in CloudWatch Logs
+ * Insights but is not a dimension.
  *
  * <p>This class is immutable and thread-safe; it never throws from {@link #record(InvocationMetrics)}.
  */
@@ -77,6 +81,8 @@ public final class EmfMetricsSink implements IdempotencyMetricsSink {
     public static final String CLAIM_TAKEOVERS = "ClaimTakeovers";
     /** Metric: operations that threw. */
     public static final String HANDLER_ERRORS = "HandlerErrors";
+    /** Metric: operations that answered with an outcome that is not recorded (their claims were released). */
+    public static final String NOT_RECORDED = "NotRecorded";
     /** Metric: failures of the idempotency layer. */
     public static final String IDEMPOTENCY_ERRORS = "IdempotencyErrors";
     /** Metric: results written to the result store. */
@@ -156,7 +162,7 @@ public final class EmfMetricsSink implements IdempotencyMetricsSink {
     public String line(InvocationMetrics metrics) {
         Objects.requireNonNull(metrics, "metrics");
         InvocationMetrics.Outcome outcome = metrics.outcome();
-        List<Value> values = new ArrayList<>(11);
+        List<Value> values = new ArrayList<>(12);
         values.add(count(EXECUTIONS, outcome == InvocationMetrics.Outcome.NEW));
         values.add(count(REPLAYS, outcome == InvocationMetrics.Outcome.REPLAY));
         values.add(count(IN_PROGRESS_CONFLICTS, outcome == InvocationMetrics.Outcome.IN_PROGRESS));
@@ -164,6 +170,9 @@ public final class EmfMetricsSink implements IdempotencyMetricsSink {
         values.add(count(CLAIM_TAKEOVERS, metrics.takeover()));
         values.add(count(HANDLER_ERRORS, outcome == InvocationMetrics.Outcome.HANDLER_ERROR));
         values.add(count(IDEMPOTENCY_ERRORS, outcome == InvocationMetrics.Outcome.ERROR));
+        if (outcome == InvocationMetrics.Outcome.NOT_RECORDED) {
+            values.add(count(NOT_RECORDED, true));
+        }
         if (metrics.offloadedBytes() > 0) {
             values.add(count(OFFLOADED_RESULTS, true));
             values.add(new Value(OFFLOADED_BYTES, "Bytes", metrics.offloadedBytes()));

@@ -29,6 +29,12 @@ public record InvocationMetrics(String scope, Outcome outcome, boolean takeover,
         /** The idempotency layer failed (store down, unreadable record, result unavailable, lost claim). */
         ERROR,
         /** No key was found and the configuration says to run without idempotency. */
-        NO_KEY
+        NO_KEY,
+        /**
+         * The operation answered, on purpose, with an outcome that is not recorded (it threw a
+         * {@link dev.lambdaidempotency.NotRecordedException}, e.g. the HTTP adapter for a 5xx response); its claim
+         * was released. Not a handler error: the operation did not fail.
+         */
+        NOT_RECORDED
     }
 }

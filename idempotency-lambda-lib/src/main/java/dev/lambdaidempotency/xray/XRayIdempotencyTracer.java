@@ -31,8 +31,8 @@ import java.util.Objects;
  * <p><b>What it records.</b> The engine's root subsegment {@code idempotency} carries the annotations (indexed, so
  * usable in filter expressions such as {@code annotation.idempotency_outcome = "replay"})
  * {@code idempotency_outcome} ({@code new}, {@code replay}, {@code in_progress}, {@code mismatch},
- * {@code handler_error}, {@code error}), {@code idempotency_key_hash} (the first 12 hex digits of the key hash,
- * never the key) and {@code idempotency_scope}. Sizes and latencies are metadata in the namespace
+ * {@code handler_error}, {@code not_recorded}, {@code error}), {@code idempotency_key_hash} (the first 12 hex digits
+ * of the key hash, never the key) and {@code idempotency_scope}. Sizes and latencies are metadata in the namespace
  * {@value #METADATA_NAMESPACE}. A duplicate, an in-progress conflict or a payload mismatch is an annotation, not a
  * fault: only steps that really failed (a store error, the handler's own exception, a lost or corrupt result) are
  * marked as faults, with the exception attached.

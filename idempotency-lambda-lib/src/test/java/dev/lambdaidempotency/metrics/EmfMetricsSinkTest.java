@@ -80,6 +80,9 @@ class EmfMetricsSinkTest {
                 assertTrue(line.get(metric.get("Name").textValue()).isNumber(), metric.toString());
             }
             List<String> expected = new ArrayList<>(COUNTERS);
+            if (outcome == Outcome.NOT_RECORDED) {
+                expected.add("NotRecorded");
+            }
             expected.add("StoreLatency");
             assertEquals(expected, new ArrayList<>(units.keySet()), "nothing offloaded, no result-store call: no "
                     + "OffloadedResults, OffloadedBytes or ResultStoreLatency");
@@ -89,7 +92,8 @@ class EmfMetricsSinkTest {
             assertEquals(outcome.name().toLowerCase(java.util.Locale.ROOT), line.get("Outcome").textValue());
             assertFalse(units.containsKey("Outcome"), "Outcome is a property, not a metric");
             long ones = COUNTERS.stream().filter(name -> line.get(name).longValue() == 1).count();
-            assertEquals(outcome == Outcome.NO_KEY ? 0 : 1, ones, line.toString());
+            assertEquals(outcome == Outcome.NO_KEY || outcome == Outcome.NOT_RECORDED ? 0 : 1, ones,
+                    line.toString());
         }
     }
 
@@ -101,6 +105,21 @@ class EmfMetricsSinkTest {
         assertEquals(1, metric(Outcome.HANDLER_ERROR, "HandlerErrors"));
         assertEquals(1, metric(Outcome.ERROR, "IdempotencyErrors"));
         assertEquals(0, metric(Outcome.REPLAY, "Executions"));
+    }
+
+    @Test
+    void anAnswerNotRecordedIsCountedAsSuchNotAsAHandlerError() throws Exception {
+        JsonNode line = MAPPER.readTree(sink.line(new InvocationMetrics("fn", Outcome.NOT_RECORDED, false, 0, 1, 0)));
+        assertEquals("not_recorded", line.get("Outcome").textValue());
+        assertEquals(1, line.get("NotRecorded").longValue());
+        assertEquals(0, line.get("HandlerErrors").longValue(), "the operation answered; it did not crash");
+        assertEquals(0, line.get("Executions").longValue(), "nothing was recorded");
+
+        JsonNode other = MAPPER.readTree(sink.line(new InvocationMetrics("fn", Outcome.HANDLER_ERROR, false, 0, 1,
+                0)));
+        assertFalse(other.has("NotRecorded"));
+        assertFalse(other.get("_aws").toString().contains("NotRecorded"), "not declared either: no datapoint, no "
+                + "bill for scopes that never answer without recording");
     }
 
     @Test

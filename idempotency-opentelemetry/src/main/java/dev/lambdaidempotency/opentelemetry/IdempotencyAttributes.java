@@ -14,8 +14,9 @@ import java.util.Map;
  */
 public final class IdempotencyAttributes {
     /** How the invocation ended: {@code new}, {@code replay}, {@code in_progress}, {@code mismatch},
-     * {@code handler_error}, {@code error}, or {@code admitted} (the asynchronous mode's request that claimed the key
-     * for a worker: {@code IdempotentOperation.admit}). On the {@code idempotency} span. */
+     * {@code handler_error}, {@code not_recorded}, {@code error}, or {@code admitted} (the asynchronous mode's
+     * request that claimed the key for a worker: {@code IdempotentOperation.admit}). On the {@code idempotency}
+     * span. */
     public static final String OUTCOME = "idempotency.outcome";
     /** The first 12 hex digits of the key's SHA-256 hash (never the key). On the {@code idempotency} span. */
     public static final String KEY_HASH_PREFIX = "idempotency.key_hash_prefix";

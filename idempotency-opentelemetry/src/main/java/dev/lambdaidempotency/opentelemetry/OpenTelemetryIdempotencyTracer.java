@@ -39,10 +39,11 @@ import java.util.Objects;
  *
  * <p><b>Attributes</b> (see {@link IdempotencyAttributes}). The {@code idempotency} span carries
  * {@value IdempotencyAttributes#OUTCOME} ({@code new}, {@code replay}, {@code in_progress}, {@code mismatch},
- * {@code handler_error}, {@code error}, {@code admitted}), {@value IdempotencyAttributes#KEY_HASH_PREFIX} (the first 12 hex digits
- * of the key hash, never the key), {@value IdempotencyAttributes#SCOPE} and the latencies; steps carry what the
- * X-Ray tracer records as metadata (for example {@code idempotency.stored_as}, {@code idempotency.result_bytes}),
- * typed (booleans, numbers, strings). No raw key and no payload is ever an attribute.
+ * {@code handler_error}, {@code not_recorded}, {@code error}, {@code admitted}),
+ * {@value IdempotencyAttributes#KEY_HASH_PREFIX} (the first 12 hex digits of the key hash, never the key),
+ * {@value IdempotencyAttributes#SCOPE} and the latencies; steps carry what the X-Ray tracer records as metadata
+ * (for example {@code idempotency.stored_as}, {@code idempotency.result_bytes}), typed (booleans, numbers,
+ * strings). No raw key and no payload is ever an attribute.
  *
  * <p><b>Errors.</b> A step that really failed (a store error, the handler's own exception, a lost or corrupt result)
  * gets the exception as an event ({@code Span.recordException}) and status {@code ERROR} with the exception's class

@@ -44,6 +44,9 @@ import java.util.concurrent.ConcurrentHashMap;
  *     <td>0 or 1 per invocation</td></tr>
  * <tr><td>HandlerErrors</td><td>{@value #HANDLER_ERRORS}</td><td>counter, {@code {error}}</td>
  *     <td>0 or 1 per invocation</td></tr>
+ * <tr><td>NotRecorded</td><td>{@value #NOT_RECORDED}</td><td>counter, {@code {answer}}</td>
+ *     <td>0 or 1 per invocation (EMF writes it only when 1: a CloudWatch metric costs,
+ *     an OpenTelemetry 0 does not)</td></tr>
  * <tr><td>IdempotencyErrors</td><td>{@value #IDEMPOTENCY_ERRORS}</td><td>counter, {@code {error}}</td>
  *     <td>0 or 1 per invocation</td></tr>
  * <tr><td>OffloadedResults</td><td>{@value #OFFLOADED_RESULTS}</td><td>counter, {@code {result}}</td>
@@ -77,6 +80,8 @@ public final class OpenTelemetryMetricsSink implements IdempotencyMetricsSink {
     public static final String CLAIM_TAKEOVERS = "idempotency.claim_takeovers";
     /** Counter: operations that threw (EMF {@code HandlerErrors}). */
     public static final String HANDLER_ERRORS = "idempotency.handler_errors";
+    /** Counter: operations that answered with an outcome that is not recorded (EMF {@code NotRecorded}). */
+    public static final String NOT_RECORDED = "idempotency.not_recorded";
     /** Counter: failures of the idempotency layer (EMF {@code IdempotencyErrors}). */
     public static final String IDEMPOTENCY_ERRORS = "idempotency.errors";
     /** Counter: results written to the result store (EMF {@code OffloadedResults}). */
@@ -103,6 +108,7 @@ public final class OpenTelemetryMetricsSink implements IdempotencyMetricsSink {
     private final LongCounter payloadMismatches;
     private final LongCounter claimTakeovers;
     private final LongCounter handlerErrors;
+    private final LongCounter notRecorded;
     private final LongCounter idempotencyErrors;
     private final LongCounter offloadedResults;
     private final LongHistogram offloadedResultSize;
@@ -122,6 +128,8 @@ public final class OpenTelemetryMetricsSink implements IdempotencyMetricsSink {
         claimTakeovers = counter(meter, CLAIM_TAKEOVERS, "{takeover}", "Lapsed in-progress claims taken over");
         handlerErrors = counter(meter, HANDLER_ERRORS, "{error}", "Operations that threw; their claims were "
                 + "released");
+        notRecorded = counter(meter, NOT_RECORDED, "{answer}", "Operations that answered with an outcome that is "
+                + "not recorded (e.g. an HTTP 5xx); their claims were released");
         idempotencyErrors = counter(meter, IDEMPOTENCY_ERRORS, "{error}", "Failures of the idempotency layer");
         offloadedResults = counter(meter, OFFLOADED_RESULTS, "{result}", "Results written to the result store");
         offloadedResultSize = meter.histogramBuilder(OFFLOADED_RESULT_SIZE).ofLongs().setUnit("By")
@@ -171,6 +179,7 @@ public final class OpenTelemetryMetricsSink implements IdempotencyMetricsSink {
             claimTakeovers.add(metrics.takeover() ? 1 : 0, scope);
             handlerErrors.add(outcome == Outcome.HANDLER_ERROR ? 1 : 0, scope);
             idempotencyErrors.add(outcome == Outcome.ERROR ? 1 : 0, scope);
+            notRecorded.add(outcome == Outcome.NOT_RECORDED ? 1 : 0, scope);
             if (metrics.offloadedBytes() > 0) {
                 offloadedResults.add(1, scope);
                 offloadedResultSize.record(metrics.offloadedBytes(), scope);

@@ -42,6 +42,7 @@ class OpenTelemetryMetricsSinkTest {
         EMF_TO_OTEL.put(EmfMetricsSink.PAYLOAD_MISMATCHES, "idempotency.payload_mismatches");
         EMF_TO_OTEL.put(EmfMetricsSink.CLAIM_TAKEOVERS, "idempotency.claim_takeovers");
         EMF_TO_OTEL.put(EmfMetricsSink.HANDLER_ERRORS, "idempotency.handler_errors");
+        EMF_TO_OTEL.put(EmfMetricsSink.NOT_RECORDED, "idempotency.not_recorded");
         EMF_TO_OTEL.put(EmfMetricsSink.IDEMPOTENCY_ERRORS, "idempotency.errors");
         EMF_TO_OTEL.put(EmfMetricsSink.OFFLOADED_RESULTS, "idempotency.offloaded_results");
         EMF_TO_OTEL.put(EmfMetricsSink.OFFLOADED_BYTES, "idempotency.offloaded_result.size");
@@ -70,23 +71,8 @@ class OpenTelemetryMetricsSinkTest {
                 both, OpenTelemetryHarness.standalone());
 
         Map<String, Figure> emfFigures = emfFigures();
-        Map<String, Figure> otelFigures = otelFigures(otel.metrics.collectAllMetrics());
-        for (Map.Entry<String, String> pair : EMF_TO_OTEL.entrySet()) {
-            Figure expected = emfFigures.get(pair.getKey());
-            Figure actual = otelFigures.get(pair.getValue());
-            assertTrue(actual != null, pair.getValue() + " was not recorded");
-            if (pair.getKey().endsWith("Latency")) {
-                // EMF: milliseconds rounded to the microsecond per line; OpenTelemetry: seconds, unrounded
-                assertEquals(expected.count(), actual.count(), pair.getKey() + " samples");
-                assertEquals(expected.sum(), actual.sum() * 1_000, 0.0005 * expected.count() + 1e-9,
-                        pair.getKey() + " total");
-            } else if (actual.count() < 0) {
-                assertEquals(expected.sum(), actual.sum(), pair.getKey() + " vs counter " + pair.getValue());
-            } else {
-                assertEquals(expected, actual, pair.getKey() + " vs histogram " + pair.getValue());
-            }
-        }
-        assertEquals(EMF_TO_OTEL.size(), otelFigures.size(), "no instrument beyond the EMF metrics: " + otelFigures);
+        assertOpenTelemetryGivesTheEmfFigures(emfFigures);
+        assertEquals(EMF_TO_OTEL.size(), otelFigures(otel.metrics.collectAllMetrics()).size(), "every instrument");
 
         // and the figures themselves, for the eight invocations of the sequence
         assertEquals(new Figure(3, 8), emfFigures.get(EmfMetricsSink.EXECUTIONS), "o-1, o-2, o-4");
@@ -96,6 +82,7 @@ class OpenTelemetryMetricsSinkTest {
         assertEquals(new Figure(0, 8), emfFigures.get(EmfMetricsSink.CLAIM_TAKEOVERS), "recorded as 0, present");
         assertEquals(new Figure(1, 8), emfFigures.get(EmfMetricsSink.HANDLER_ERRORS));
         assertEquals(new Figure(0, 8), emfFigures.get(EmfMetricsSink.IDEMPOTENCY_ERRORS));
+        assertEquals(null, emfFigures.get(EmfMetricsSink.NOT_RECORDED), "on no line: none was");
         assertEquals(new Figure(1, 1), emfFigures.get(EmfMetricsSink.OFFLOADED_RESULTS), "on the one line only");
         assertEquals(new Figure(40_987, 1), emfFigures.get(EmfMetricsSink.OFFLOADED_BYTES));
         assertEquals(8, emfFigures.get(EmfMetricsSink.STORE_LATENCY).count(), "every invocation claimed");
@@ -155,6 +142,51 @@ class OpenTelemetryMetricsSinkTest {
 
         OpenTelemetryMetricsSink.create(OpenTelemetry.noop()).record(new InvocationMetrics("fn", Outcome.NEW, false,
                 1, 1, 1));
+    }
+
+    @Test
+    void anAnswerNotRecordedIsItsOwnCounterInBothAndNoHandlerError() throws Exception {
+        EmfMetricsSink emf = EmfMetricsSink.builder().out(new PrintStream(emfOut, true, StandardCharsets.UTF_8))
+                .build();
+        OpenTelemetryMetricsSink sink = OpenTelemetryMetricsSink.create(otel.openTelemetry());
+        for (Outcome outcome : List.of(Outcome.NOT_RECORDED, Outcome.NOT_RECORDED, Outcome.HANDLER_ERROR,
+                Outcome.NEW)) {
+            InvocationMetrics metrics = new InvocationMetrics("http-fn", outcome, false, 0, 2_000_000, 0);
+            emf.record(metrics);
+            sink.record(metrics);
+        }
+        Map<String, Figure> emfFigures = emfFigures();
+        assertOpenTelemetryGivesTheEmfFigures(emfFigures);
+        assertEquals(new Figure(2, 2), emfFigures.get(EmfMetricsSink.NOT_RECORDED), "on their two lines only");
+        assertEquals(new Figure(1, 4), emfFigures.get(EmfMetricsSink.HANDLER_ERRORS));
+        assertEquals(2, otelFigures(otel.metrics.collectAllMetrics()).get(OpenTelemetryMetricsSink.NOT_RECORDED)
+                .sum());
+    }
+
+    private void assertOpenTelemetryGivesTheEmfFigures(Map<String, Figure> emfFigures) {
+        Map<String, Figure> otelFigures = otelFigures(otel.metrics.collectAllMetrics());
+        for (Map.Entry<String, String> pair : EMF_TO_OTEL.entrySet()) {
+            Figure expected = emfFigures.get(pair.getKey());
+            Figure actual = otelFigures.get(pair.getValue());
+            if (expected == null) {
+                // on no EMF line (nothing to measure, or NotRecorded, omitted when 0): nothing, or 0, in OpenTelemetry
+                assertTrue(actual == null || actual.sum() == 0, pair.getValue() + " " + actual);
+                continue;
+            }
+            assertTrue(actual != null, pair.getValue() + " was not recorded");
+            if (pair.getKey().endsWith("Latency")) {
+                // EMF: milliseconds rounded to the microsecond per line; OpenTelemetry: seconds, unrounded
+                assertEquals(expected.count(), actual.count(), pair.getKey() + " samples");
+                assertEquals(expected.sum(), actual.sum() * 1_000, 0.0005 * expected.count() + 1e-9,
+                        pair.getKey() + " total");
+            } else if (actual.count() < 0) {
+                assertEquals(expected.sum(), actual.sum(), pair.getKey() + " vs counter " + pair.getValue());
+            } else {
+                assertEquals(expected, actual, pair.getKey() + " vs histogram " + pair.getValue());
+            }
+        }
+        assertTrue(EMF_TO_OTEL.values().containsAll(otelFigures.keySet()), "no instrument beyond the EMF metrics: "
+                + otelFigures);
     }
 
     /** A metric's total and how many invocations recorded it (EMF: lines carrying it; OpenTelemetry: adds). */

@@ -4,6 +4,7 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import dev.lambdaidempotency.Idempotency;
 import dev.lambdaidempotency.batch.IdempotentBatch;
 import dev.lambdaidempotency.examples.wiring.FunctionWiring;
 import java.time.Clock;
@@ -21,6 +22,8 @@ public final class OrderConsumerFunction implements RequestHandler<SQSEvent, SQS
     /** The record scope outside Lambda (inside, the function's name). */
     public static final String LOCAL_FUNCTION_NAME = "order-consumer";
 
+    /** Kept for as long as the function lives: it holds the SnapStart priming hook, which CRaC holds weakly. */
+    private final Idempotency idempotency;
     private final RequestHandler<SQSEvent, SQSBatchResponse> batch;
 
     /** Used by the Lambda runtime: wiring from the environment, simulated fulfilment. */
@@ -33,7 +36,8 @@ public final class OrderConsumerFunction implements RequestHandler<SQSEvent, SQS
      * @param fulfilment fulfils orders
      */
     public OrderConsumerFunction(FunctionWiring wiring, OrderFulfilment fulfilment) {
-        batch = IdempotentBatch.sqs(wiring.idempotency(LOCAL_FUNCTION_NAME, config -> { }), Order.class)
+        idempotency = wiring.idempotency(LOCAL_FUNCTION_NAME, config -> { });
+        batch = IdempotentBatch.sqs(idempotency, Order.class)
                 .operation(OPERATION)
                 .keyedBy(Order::orderId)
                 .process(OrderConfirmation.class, (order, context) -> fulfilment.fulfil(order));

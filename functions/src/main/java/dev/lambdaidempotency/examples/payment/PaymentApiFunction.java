@@ -5,6 +5,7 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lambdaidempotency.Idempotency;
 import dev.lambdaidempotency.examples.wiring.FunctionWiring;
 import dev.lambdaidempotency.http.IdempotentHttp;
 import dev.lambdaidempotency.http.Problem;
@@ -30,6 +31,8 @@ public final class PaymentApiFunction
     /** Seconds a client should wait before retrying a request that is still in progress. */
     static final int RETRY_AFTER_SECONDS = 1;
 
+    /** Kept for as long as the function lives: it holds the SnapStart priming hook, which CRaC holds weakly. */
+    private final Idempotency idempotency;
     private final RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent> handler;
 
     /** Used by the Lambda runtime: wiring from the environment, simulated payment provider. */
@@ -44,7 +47,8 @@ public final class PaymentApiFunction
      */
     public PaymentApiFunction(FunctionWiring wiring, PaymentProcessor processor) {
         ObjectMapper json = FunctionWiring.json();
-        handler = IdempotentHttp.builder(wiring.idempotency(LOCAL_FUNCTION_NAME, config -> { }))
+        idempotency = wiring.idempotency(LOCAL_FUNCTION_NAME, config -> { });
+        handler = IdempotentHttp.builder(idempotency)
                 .inProgressRetryAfter(Duration.ofSeconds(RETRY_AFTER_SECONDS))
                 .onException(InvalidPaymentRequestException.class,
                         e -> Problem.of("invalid-request", "Invalid payment request", 400, e.getMessage()))

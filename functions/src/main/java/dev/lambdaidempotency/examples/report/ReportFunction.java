@@ -2,6 +2,7 @@ package dev.lambdaidempotency.examples.report;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
+import dev.lambdaidempotency.Idempotency;
 import dev.lambdaidempotency.examples.wiring.FunctionWiring;
 import java.time.Clock;
 import java.util.Objects;
@@ -22,6 +23,8 @@ public final class ReportFunction implements RequestHandler<ReportRequest, Repor
     /** The record scope outside Lambda (inside, the function's name). */
     public static final String LOCAL_FUNCTION_NAME = "report-generator";
 
+    /** Kept for as long as the function lives: it holds the SnapStart priming hook, which CRaC holds weakly. */
+    private final Idempotency idempotency;
     private final RequestHandler<ReportRequest, Report> generate;
 
     /** Used by the Lambda runtime: wiring from the environment, default report size. */
@@ -43,10 +46,10 @@ public final class ReportFunction implements RequestHandler<ReportRequest, Repor
      */
     public ReportFunction(FunctionWiring wiring, Function<ReportRequest, Report> generate) {
         Objects.requireNonNull(generate, "generate");
-        this.generate = wiring.idempotencyWithOffload(LOCAL_FUNCTION_NAME, config -> config
-                        .keyPath("requestId")
-                        .validatePayload(true))
-                .wrap((request, context) -> generate.apply(request), Report.class);
+        this.idempotency = wiring.idempotencyWithOffload(LOCAL_FUNCTION_NAME, config -> config
+                .keyPath("requestId")
+                .validatePayload(true));
+        this.generate = idempotency.wrap((request, context) -> generate.apply(request), Report.class);
     }
 
     @Override

@@ -109,8 +109,9 @@ public record FunctionWiring(IdempotencyStore store, Supplier<ResultStore> resul
             ResultStore resultStore) {
         IdempotencyConfig.Builder config = IdempotencyConfig.builder().defaultFunctionName(localName);
         configure.accept(config);
+        // primed before the SnapStart snapshot (in memory, writing nothing); a no-op without a CRaC runtime
         return Idempotency.builder().store(store).resultStore(resultStore).config(config.build())
-                .tracer(Tracing.fromEnvironment().tracer()).objectMapper(JSON).build();
+                .tracer(Tracing.fromEnvironment().tracer()).objectMapper(JSON).primeOnSnapStart(true).build();
     }
 
     public static ObjectMapper json() {

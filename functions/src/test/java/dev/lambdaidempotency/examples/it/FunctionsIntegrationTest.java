@@ -11,6 +11,8 @@ import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import com.amazonaws.services.lambda.runtime.serialization.events.LambdaEventSerializers;
 import com.amazonaws.services.lambda.runtime.serialization.factories.JacksonFactory;
+import dev.lambdaidempotency.Idempotency;
+import dev.lambdaidempotency.dynamodb.DynamoDbIdempotencyStore;
 import dev.lambdaidempotency.examples.orders.OrderConsumerFunction;
 import dev.lambdaidempotency.examples.orders.SimulatedFulfilment;
 import dev.lambdaidempotency.examples.payment.PaymentApiFunction;
@@ -135,6 +137,29 @@ class FunctionsIntegrationTest {
         assertTrue(pointer.get("key").s().startsWith(S3ResultStore.DEFAULT_OBJECT_KEY_PREFIX));
         long stored = s3.headObject(b -> b.bucket(bucket).key(pointer.get("key").s())).contentLength();
         assertEquals(Long.parseLong(pointer.get("size").n()), stored);
+    }
+
+    /**
+     * The functions' wiring turns priming on for SnapStart; here it runs as the snapshot hook would (no CRaC runtime
+     * in tests), on the wiring's real DynamoDB and S3 stores, over a table and bucket of its own: nothing is written.
+     */
+    @Test
+    void primingTheFunctionsWiringWritesNothingToTheTableOrTheBucket() {
+        DynamoDbIdempotencyStore store = aws.newStore(dynamoDb);
+        String primedTable = store.tableName();
+        String primedBucket = aws.newBucket(s3);
+        FunctionWiring primed = FunctionWiring.of(store, S3ResultStore.builder(Map.of()).client(s3)
+                .bucket(primedBucket).build());
+        Idempotency idempotency = primed.idempotencyWithOffload("primed", config -> config.keyPath("requestId"));
+        idempotency.wrap((ReportRequest request, com.amazonaws.services.lambda.runtime.Context context) ->
+                new ReportGenerator(Clock.systemUTC(), 6_000).generate(request), Report.class);
+        new PaymentApiFunction(primed, new SimulatedPaymentProcessor(Clock.systemUTC()));
+        new OrderConsumerFunction(primed, new SimulatedFulfilment(Clock.systemUTC()));
+
+        idempotency.prime();
+
+        assertEquals(0, dynamoDb.scan(b -> b.tableName(primedTable)).count(), "no record");
+        assertEquals(0, s3.listObjectsV2(b -> b.bucket(primedBucket)).keyCount(), "no offloaded result");
     }
 
     private static APIGatewayProxyRequestEvent apiEvent(String name) throws IOException {

@@ -13,6 +13,7 @@ import dev.lambdaidempotency.IdempotencyPayloadMismatchException;
 import dev.lambdaidempotency.IdempotencyRecordUnreadableException;
 import dev.lambdaidempotency.IdempotencyResultUnavailableException;
 import dev.lambdaidempotency.IdempotentOperation;
+import dev.lambdaidempotency.NotRecordedException;
 import dev.lambdaidempotency.http.AsyncHandOver;
 import dev.lambdaidempotency.http.AsyncMode;
 import dev.lambdaidempotency.http.IdempotentHttp;
@@ -388,13 +389,16 @@ public final class HttpIdempotentHandler<I, O> implements RequestHandler<I, O> {
         }
     }
 
-    /** The handler answered with a response that is not recorded (5xx; 4xx by default): the claim is released. */
-    private static final class NotRecorded extends RuntimeException {
+    /**
+     * The handler answered with a response that is not recorded (5xx; 4xx by default): the claim is released, and the
+     * invocation counts as not recorded, not as a handler error.
+     */
+    private static final class NotRecorded extends NotRecordedException {
         private static final long serialVersionUID = 1L;
         private final transient StoredResponse response;
 
         NotRecorded(StoredResponse response) {
-            super("response with status " + response.statusCode() + " not recorded", null, false, false);
+            super("response with status " + response.statusCode() + " not recorded");
             this.response = response;
         }
     }
