@@ -2,9 +2,6 @@ package dev.lambdaidempotency.testkit;
 
 import software.amazon.dynamodb.services.local.main.ServerRunner;
 import software.amazon.dynamodb.services.local.server.DynamoDBProxyServer;
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import software.amazon.awssdk.regions.Region;
 
@@ -39,7 +36,7 @@ public final class DynamoDbLocalServer implements AutoCloseable {
     public static DynamoDbLocalServer start() {
         Exception last = null;
         for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
-            int port = freePort();
+            int port = LoopbackPorts.free();
             try {
                 DynamoDBProxyServer server = ServerRunner.createServerFromCommandLineArgs(new String[] {
                     "-inMemory", "-sharedDb", "-disableTelemetry", "-port", Integer.toString(port)});
@@ -67,14 +64,6 @@ public final class DynamoDbLocalServer implements AutoCloseable {
             server.stop();
         } catch (Exception e) {
             throw new IllegalStateException("could not stop DynamoDB Local", e);
-        }
-    }
-
-    static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new IllegalStateException("no free loopback port", e);
         }
     }
 }

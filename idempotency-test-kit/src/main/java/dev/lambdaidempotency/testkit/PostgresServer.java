@@ -3,8 +3,6 @@ package dev.lambdaidempotency.testkit;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -91,7 +89,7 @@ public final class PostgresServer implements AutoCloseable {
                 UserPrincipalLookupService users = home.getFileSystem().getUserPrincipalLookupService();
                 Files.setOwner(home, users.lookupPrincipalByName("nobody"));
             }
-            int port = freePort();
+            int port = LoopbackPorts.free();
             PostgresServer server = new PostgresServer(bin, home, port, asUser);
             server.run("initdb", "-D", home.resolve("data").toString(), "-U", "postgres", "-A", "trust", "-E", "UTF8",
                     "--no-locale", "--no-sync");
@@ -257,14 +255,6 @@ public final class PostgresServer implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while unpacking the PostgreSQL binaries", e);
-        }
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException("no free port", e);
         }
     }
 }

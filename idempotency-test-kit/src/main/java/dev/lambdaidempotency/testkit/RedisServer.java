@@ -5,7 +5,6 @@ import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -64,7 +63,7 @@ public final class RedisServer implements AutoCloseable {
         IllegalStateException failure = null;
         for (int attempt = 0; attempt < 3; attempt++) {
             try {
-                return launch(binary.get(), freePort(), options);
+                return launch(binary.get(), LoopbackPorts.free(), options);
             } catch (IllegalStateException e) {
                 failure = e;     // most likely the free port was taken in between: try another
             }
@@ -148,14 +147,6 @@ public final class RedisServer implements AutoCloseable {
         path.addAll(List.of("/usr/bin", "/usr/local/bin", "/usr/sbin"));
         return path.stream().filter(dir -> !dir.isBlank()).map(dir -> Path.of(dir, "redis-server"))
                 .filter(Files::isExecutable).findFirst();
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     private static RedisServer launch(Path binary, int port, String... options) {
