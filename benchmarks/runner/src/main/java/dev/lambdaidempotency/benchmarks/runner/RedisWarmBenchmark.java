@@ -15,11 +15,9 @@ import dev.lambdaidempotency.testkit.TestLambdaContext;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import redis.clients.jedis.RedisClient;
@@ -68,25 +66,13 @@ final class RedisWarmBenchmark {
     }
 
     void run(long seed) {
-        Random random = new Random(seed);
-        for (int r = 0; r < settings.warmupRounds() + settings.rounds(); r++) {
-            boolean record = r >= settings.warmupRounds();
-            List<WarmBenchmark.Case> order = new ArrayList<>(cases);
-            Collections.shuffle(order, random);
-            for (WarmBenchmark.Case c : order) {
-                List<WarmBenchmark.Variant> variants = new ArrayList<>(c.variants);
-                Collections.shuffle(variants, random);
-                for (WarmBenchmark.Variant v : variants) {
-                    long before = scriptCalls();
-                    for (int i = 0; i < c.batch; i++) {
-                        measure(v, record);
-                    }
-                    if (record) {
-                        roundTrips.merge(v, scriptCalls() - before, Long::sum);
-                    }
-                }
+        WarmBenchmark.runRounds(cases, settings, seed, threads, (v, record, batch) -> {
+            long before = scriptCalls();
+            batch.run();
+            if (record) {
+                roundTrips.merge(v, scriptCalls() - before, Long::sum);
             }
-        }
+        });
     }
 
     /** The warm table for Redis, in the same columns as DynamoDB's (round trips in place of requests). */
@@ -107,19 +93,6 @@ final class RedisWarmBenchmark {
     void close() {
         client.close();
         admin.close();
-    }
-
-    private void measure(WarmBenchmark.Variant v, boolean record) {
-        Map<String, Object> event = v.call.event();
-        long cpu0 = threads.getCurrentThreadCpuTime();
-        long t0 = System.nanoTime();
-        v.call.invoke(event);
-        long t1 = System.nanoTime();
-        long cpu1 = threads.getCurrentThreadCpuTime();
-        if (record) {
-            v.wall.add(t1 - t0);
-            v.cpu.add(cpu1 - cpu0);
-        }
     }
 
     private long scriptCalls() {

@@ -142,12 +142,53 @@ final class WarmBenchmark {
 
 
     void run(long seed) {
+        runRounds(cases, settings, seed, threads, (v, record, batch) -> {
+            long dynamoDbBefore = dynamoDbCounter.total();
+            long s3Before = s3Counter.total();
+            batch.run();
+            if (record) {
+                v.dynamoDbRequests += dynamoDbCounter.total() - dynamoDbBefore;
+                v.s3Requests += s3Counter.total() - s3Before;
+            }
+        });
+    }
+
+    /** Counts a backend's requests around each batch of calls (outside the timed calls). */
+    @FunctionalInterface
+    interface BatchCounter {
+        /**
+         * @param v      the variant the batch runs
+         * @param record whether this round is measured
+         * @param batch  the batch's calls
+         */
+        void count(Variant v, boolean record, Runnable batch);
+    }
+
+    /**
+     * The rounds every warm benchmark runs: warm-up rounds, then measured ones; each round runs every case, and within
+     * it every measured variant, in a shuffled order, in batches of the case's size. Wall time and the calling
+     * thread's CPU of each call go into the variant's samples in measured rounds.
+     */
+    static void runRounds(List<Case> cases, Settings settings, long seed, ThreadMXBean threads,
+            BatchCounter counter) {
         Random random = new Random(seed);
-        for (int r = 0; r < settings.warmupRounds(); r++) {
-            round(random, false);
-        }
-        for (int r = 0; r < settings.rounds(); r++) {
-            round(random, true);
+        for (int r = 0; r < settings.warmupRounds() + settings.rounds(); r++) {
+            boolean record = r >= settings.warmupRounds();
+            List<Case> order = new ArrayList<>(cases);
+            Collections.shuffle(order, random);
+            for (Case c : order) {
+                List<Variant> variants = new ArrayList<>(c.variants);
+                variants.removeIf(v -> !v.measured());
+                Collections.shuffle(variants, random);
+                for (Variant v : variants) {
+                    counter.count(v, record, () -> {
+                        for (int i = 0; i < c.batch; i++) {
+                            measure(threads, v, record);
+                        }
+                    });
+                    c.afterBatch.run();
+                }
+            }
         }
     }
 
@@ -157,26 +198,8 @@ final class WarmBenchmark {
         s3Admin.close();
     }
 
-    private void round(Random random, boolean record) {
-        List<Case> order = new ArrayList<>(cases);
-        Collections.shuffle(order, random);
-        for (Case c : order) {
-            List<Variant> variants = new ArrayList<>(c.variants);
-            variants.removeIf(v -> !v.measured());
-            Collections.shuffle(variants, random);
-            for (Variant v : variants) {
-                for (int i = 0; i < c.batch; i++) {
-                    measure(v, record);
-                }
-                c.afterBatch.run();
-            }
-        }
-    }
-
-    private void measure(Variant v, boolean record) {
+    private static void measure(ThreadMXBean threads, Variant v, boolean record) {
         Map<String, Object> event = v.call.event();
-        long dynamoDbBefore = dynamoDbCounter.total();
-        long s3Before = s3Counter.total();
         long cpu0 = threads.getCurrentThreadCpuTime();
         long t0 = System.nanoTime();
         v.call.invoke(event);
@@ -185,8 +208,6 @@ final class WarmBenchmark {
         if (record) {
             v.wall.add(t1 - t0);
             v.cpu.add(cpu1 - cpu0);
-            v.dynamoDbRequests += dynamoDbCounter.total() - dynamoDbBefore;
-            v.s3Requests += s3Counter.total() - s3Before;
         }
     }
 
