@@ -2,8 +2,9 @@ package dev.lambdaidempotency.cli;
 
 import dev.lambdaidempotency.spi.ResultPointer;
 import java.io.IOException;
-import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -31,7 +32,7 @@ record OffloadedResultCheck(String bucket, boolean exists, long size, String sha
         String bucket = bucketOverride != null ? bucketOverride : pointer.bucket();
         try (ResponseInputStream<GetObjectResponse> object = s3.getObject(b -> b.bucket(bucket).key(pointer.key()))) {
             MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
-            long size = digest(object, sha256);
+            long size = new DigestInputStream(object, sha256).transferTo(OutputStream.nullOutputStream());
             String hex = HexFormat.of().formatHex(sha256.digest());
             return new OffloadedResultCheck(bucket, true, size, hex, hex.equals(pointer.sha256())
                     && size == pointer.size());
@@ -47,16 +48,6 @@ record OffloadedResultCheck(String bucket, boolean exists, long size, String sha
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    private static long digest(InputStream in, MessageDigest sha256) throws IOException {
-        byte[] buffer = new byte[64 * 1024];
-        long total = 0;
-        for (int n; (n = in.read(buffer)) > 0; ) {
-            sha256.update(buffer, 0, n);
-            total += n;
-        }
-        return total;
     }
 
     String human() {
