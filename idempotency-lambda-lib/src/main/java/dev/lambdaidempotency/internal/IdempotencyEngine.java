@@ -34,6 +34,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.function.Supplier;
 
 /**
  * The protocol: claim, process, then record (or release if the operation threw); or replay. One instance serves every
@@ -228,7 +229,7 @@ public final class IdempotencyEngine {
         }
 
         /** Runs one entry point of the protocol in the invocation's span, then emits its metrics. */
-        <R> R traced(java.util.function.Supplier<R> protocol) {
+        <R> R traced(Supplier<R> protocol) {
             TraceSpan span = tracer.start("idempotency");
             try {
                 span.annotate("idempotency_key_hash", id.shortKeyHash(12));
