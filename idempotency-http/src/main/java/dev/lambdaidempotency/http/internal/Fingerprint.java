@@ -7,10 +7,6 @@ import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Locale;
 
@@ -52,9 +48,8 @@ public final class Fingerprint {
         }
         String body = request.body();
         if (body != null && request.base64Encoded()) {
-            // line breaks are never data (the core decodes the same way: MIME-wrapped test events work)
-            byte[] bytes = Base64.getDecoder().decode(body.replace("\r", "").replace("\n", ""));
-            String text = utf8(bytes);
+            byte[] bytes = Base64Text.decode(body);
+            String text = Base64Text.utf8(bytes);
             if (text == null) {
                 // distinct member name: bytes never equal a text body that happens to spell their base64
                 fingerprint.put("binaryBody", Base64.getEncoder().encodeToString(bytes));
@@ -76,14 +71,5 @@ public final class Fingerprint {
             }
         }
         return JsonNodeFactory.instance.textNode(body);
-    }
-
-    private static String utf8(byte[] bytes) {
-        try {
-            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
-        } catch (CharacterCodingException notText) {
-            return null;
-        }
     }
 }

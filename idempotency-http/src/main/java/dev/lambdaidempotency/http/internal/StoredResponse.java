@@ -53,15 +53,14 @@ public record StoredResponse(int statusCode, String statusDescription, Map<Strin
         if (!base64Encoded || body == null) {
             return this;
         }
+        String text;
         try {
-            // strict, as the core reads request bodies: only the line breaks of MIME encoders are ignored
-            byte[] bytes = java.util.Base64.getDecoder().decode(body.replace("\r", "").replace("\n", ""));
-            String text = java.nio.charset.StandardCharsets.UTF_8.newDecoder()
-                    .decode(java.nio.ByteBuffer.wrap(bytes)).toString();
-            return new StoredResponse(statusCode, statusDescription, headers, multiValueHeaders, cookies, text, false);
-        } catch (IllegalArgumentException | java.nio.charset.CharacterCodingException binary) {
+            text = Base64Text.utf8(Base64Text.decode(body));
+        } catch (IllegalArgumentException notBase64) {
             return this;
         }
+        return text == null ? this
+                : new StoredResponse(statusCode, statusDescription, headers, multiValueHeaders, cookies, text, false);
     }
 
     /** Mutable copies for the event classes, which users may change after we return them. */
