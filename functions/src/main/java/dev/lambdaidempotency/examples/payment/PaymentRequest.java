@@ -4,8 +4,7 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.nio.charset.StandardCharsets;
-import java.util.Base64;
+import dev.lambdaidempotency.examples.wiring.RequestBodies;
 import java.util.regex.Pattern;
 
 /**
@@ -28,13 +27,11 @@ public record PaymentRequest(long amount, String currency, String customerId, St
      * @throws InvalidPaymentRequestException naming what is wrong
      */
     public static PaymentRequest fromEvent(APIGatewayProxyRequestEvent event, ObjectMapper mapper) {
-        String body = event.getBody();
-        if (body != null && Boolean.TRUE.equals(event.getIsBase64Encoded())) {
-            try {
-                body = new String(Base64.getDecoder().decode(body), StandardCharsets.UTF_8);
-            } catch (IllegalArgumentException e) {
-                throw new InvalidPaymentRequestException("the body is flagged as base64 but is not valid base64");
-            }
+        String body;
+        try {
+            body = RequestBodies.text(event);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidPaymentRequestException(e.getMessage());
         }
         return parse(body, mapper);
     }

@@ -7,15 +7,14 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lambdaidempotency.examples.wiring.FunctionWiring;
+import dev.lambdaidempotency.examples.wiring.RequestBodies;
 import dev.lambdaidempotency.http.AsyncDispatcher;
 import dev.lambdaidempotency.http.AsyncMode;
 import dev.lambdaidempotency.http.IdempotentHttp;
 import dev.lambdaidempotency.http.Problem;
 import dev.lambdaidempotency.http.lambda.LambdaSelfInvokeDispatcher;
 import dev.lambdaidempotency.s3.S3ResultStore;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.util.Base64;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Function;
@@ -89,14 +88,7 @@ public final class ReportApiFunction
         if (event == null || event.getBody() == null) {
             throw new IllegalArgumentException("the body must be a report request");
         }
-        String body = event.getBody();
-        if (Boolean.TRUE.equals(event.getIsBase64Encoded())) {   // API Gateway with binary media types, SAM events
-            try {
-                body = new String(Base64.getDecoder().decode(body), StandardCharsets.UTF_8);
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("the body is flagged as base64 but is not valid base64");
-            }
-        }
+        String body = RequestBodies.text(event);   // API Gateway with binary media types, SAM events: base64
         try {
             return json.readValue(body, ReportRequest.class).validated();
         } catch (JsonProcessingException e) {
